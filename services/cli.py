@@ -1,0 +1,220 @@
+"""The ``newswire`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .core import logs
+from .core.admin import create_topic, ensure_topics
+from .core.errors import NewswireError
+from .core.localkafka import kafka_script, resolve_bootstrap
+from .core.loop import StreamLoop
+from .core.metrics import Metrics
+from .core.runtime import Service, run_services
+from .core.settings import Settings, get_settings
+from .core.topics import ALL_TOPICS, dead_letter_topic
+
+log = logs.get_logger("newswire")
+
+Builder = Callable[[Settings, str, Metrics], Service]
+
+
+def _builders() -> dict[str, Builder]:
+    from .enricher.service import build as enricher
+    from .ingester.service import build as ingester
+    from .normalizer.service import build as normalizer
+
+    return {"ingester": ingester, "normalizer": normalizer, "enricher": enricher}
+
+
+async def _prepare(settings: Settings) -> str:
+    bootstrap = await asyncio.to_thread(resolve_bootstrap, settings)
+    if settings.kafka_create_topics:
+        await ensure_topics(
+            bootstrap,
+            ALL_TOPICS,
+            prefix=settings.topic_prefix,
+            partitions=settings.kafka_partitions,
+            replication_factor=settings.kafka_replication_factor,
+        )
+    return bootstrap
+
+
+async def _watch_idle(services: Sequence[Service], stop: asyncio.Event, quiet_s: float) -> None:
+    """For ``run --once``: stop when the seeds were scanned and every loop is drained."""
+    while not stop.is_set():
+        await asyncio.sleep(0.5)
+        loops = [s for s in services if isinstance(s, StreamLoop)]
+        scanned = all(getattr(s, "scans", 1) > 0 for s in services)
+        now = time.monotonic()
+        drained = all(
+            s.ready and s.quiet_since is not None and now - s.quiet_since >= quiet_s for s in loops
+        )
+        if scanned and drained:
+            log.info("pipeline drained, stopping (--once)")
+            stop.set()
+
+
+async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False) -> None:
+    bootstrap = await _prepare(settings)
+    metrics = Metrics()
+    builders = _builders()
+    services = [builders[name](settings, bootstrap, metrics) for name in names]
+    stop = asyncio.Event()
+    where = f"http://{settings.http_host}:{settings.http_port}"
+    log.info(
+        "newswire running",
+        services=list(names),
+        kafka=bootstrap,
+        metrics=f"{where}/metrics",
+        ready=f"{where}/readyz",
+        watch=f"NEWSWIRE_KAFKA_BOOTSTRAP={bootstrap} newswire tail "
+        f"{settings.topic_prefix}.articles",
+        stop="Ctrl-C",
+    )
+    watcher = asyncio.create_task(_watch_idle(services, stop, 3.0)) if once else None
+    try:
+        await run_services(
+            services, metrics, host=settings.http_host, port=settings.http_port, stop=stop
+        )
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+    if once:
+        _print_summary(metrics, bootstrap, settings)
+
+
+def _print_summary(metrics: Metrics, bootstrap: str, settings: Settings) -> None:
+    produced: dict[str, float] = {}
+    for family in metrics.produced.collect():
+        for s in family.samples:
+            if s.name.endswith("_total"):
+                topic = s.labels["topic"]
+                produced[topic] = produced.get(topic, 0) + s.value
+    dead = sum(v for t, v in produced.items() if ".deadletter." in t)
+    dead += sum(
+        s.value
+        for family in metrics.dead_lettered.collect()
+        for s in family.samples
+        if s.name.endswith("_total") and s.labels["service"] == "ingester"
+    )
+    print("\nrecords written this run:")
+    for topic in sorted(produced):
+        if ".deadletter." not in topic:
+            print(f"  {topic:<32} {int(produced[topic]):>8}")
+    print(f"  {'dead letters (all services)':<32} {int(dead):>8}")
+    print(
+        f"\nread them: NEWSWIRE_KAFKA_BOOTSTRAP={bootstrap} newswire tail "
+        f"{settings.topic_prefix}.articles --idle-exit 2"
+    )
+
+
+async def _relay(settings: Settings, source: str, target: str, partitions: int) -> None:
+    from .relay.service import build
+
+    bootstrap = await _prepare(settings)
+    await create_topic(bootstrap, target, partitions)
+    await create_topic(bootstrap, dead_letter_topic("relay").full_name(settings.topic_prefix), 1)
+    metrics = Metrics()
+    service = build(settings, bootstrap, metrics, source=source, target=target)
+    await run_services([service], metrics, host=settings.http_host, port=settings.http_port)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newswire",
+        description="Streaming news ingestion: feeds and files in, clean, de-duplicated, "
+        "enriched articles out on Kafka. Settings come from NEWSWIRE_* environment variables.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run every service in one process (local use)")
+    run.add_argument("--seeds", type=Path, help="seeds folder (default: NEWSWIRE_SEEDS_DIR)")
+    run.add_argument(
+        "--once", action="store_true", help="stop when the seeds are through the pipeline"
+    )
+    for name, what in (
+        ("ingester", "poll feeds and the seeds folder into news.raw"),
+        ("normalizer", "news.raw -> news.articles"),
+        ("enricher", "news.articles -> news.enriched, news.entities, news.claims"),
+    ):
+        sub.add_parser(name, help=f"run the {name}: {what}")
+    relay = sub.add_parser("relay", help="copy one topic onto another, exactly once")
+    relay.add_argument("--from", dest="source", required=True, help="input topic")
+    relay.add_argument("--to", dest="target", required=True, help="output topic")
+    relay.add_argument("--partitions", type=int, default=3, help="partitions if --to is created")
+    schemas = sub.add_parser("schemas", help="export or check the JSON Schemas of the topics")
+    schemas.add_argument("action", choices=["export", "check"])
+    schemas.add_argument("--dir", type=Path, default=Path("schemas"))
+    schemas.add_argument("--docs", type=Path, default=Path("docs"))
+    tail = sub.add_parser("tail", help="print a topic's records as they arrive")
+    tail.add_argument("topic")
+    tail.add_argument("--from-latest", action="store_true", help="skip existing records")
+    tail.add_argument("--max", type=int, help="stop after this many records")
+    tail.add_argument("--idle-exit", type=float, help="stop after this many quiet seconds")
+    tail.add_argument("--json", action="store_true", help="one JSON object per line")
+    kafka = sub.add_parser("kafka", help="start, stop or show the local Kafka broker")
+    kafka.add_argument("action", choices=["start", "stop", "status"])
+    return parser
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    from .core import schemas as schema_files
+    from .core.tail import tail
+
+    if args.command == "run":
+        if args.seeds is not None:
+            settings = settings.model_copy(update={"seeds_dir": args.seeds})
+        asyncio.run(_serve(list(_builders()), settings, once=args.once))
+    elif args.command in ("ingester", "normalizer", "enricher"):
+        asyncio.run(_serve([args.command], settings))
+    elif args.command == "relay":
+        asyncio.run(_relay(settings, args.source, args.target, args.partitions))
+    elif args.command == "schemas":
+        if args.action == "export":
+            for path in schema_files.export(args.dir, args.docs):
+                print(path)
+        else:
+            problems = schema_files.drift(args.dir, args.docs)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                print("run `newswire schemas export` and commit the result", file=sys.stderr)
+                return 1
+    elif args.command == "tail":
+        bootstrap = resolve_bootstrap(settings)
+        asyncio.run(
+            tail(
+                bootstrap,
+                args.topic,
+                from_beginning=not args.from_latest,
+                limit=args.max,
+                idle_exit_s=args.idle_exit,
+                as_json=args.json,
+            )
+        )
+    elif args.command == "kafka":
+        return subprocess.run(["bash", str(kafka_script(settings)), args.action]).returncode
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    logs.configure(settings.log_format, settings.log_level)
+    try:
+        return _run_command(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except NewswireError as exc:
+        log.error(str(exc), error=type(exc).__name__)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

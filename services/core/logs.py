@@ -1,0 +1,62 @@
+"""Structured logging: JSON lines in containers, readable key=value lines on a terminal.
+
+``configure()`` chains plain processor functions (structlog style); ``get_logger(name)``
+returns a logger whose calls take an event and key-value pairs::
+
+    log.info("batch committed", service="normalizer", records=500)
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, Literal
+
+import structlog
+
+
+def _renderer(fmt: Literal["auto", "json", "console"]) -> Any:
+    if fmt == "auto":
+        fmt = "console" if sys.stderr.isatty() else "json"
+    if fmt == "json":
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+
+
+def configure(
+    fmt: Literal["auto", "json", "console"] = "auto",
+    level: str = "INFO",
+) -> None:
+    """Set up newswire's logging once per process. Library loggers go through it too."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                _renderer(fmt),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # aiokafka is chatty at INFO about every rebalance and reconnect.
+    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+
+
+def get_logger(name: str) -> Any:
+    return structlog.stdlib.get_logger(name)

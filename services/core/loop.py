@@ -1,0 +1,377 @@
+"""The one consume-transform-produce loop that every consuming service runs, exactly once.
+
+For each polled batch, per input partition:
+
+1. the service's transform turns the records into outcomes (outputs, or failures);
+2. in one Kafka transaction of that partition's producer (see ``producers``): the outputs,
+   a dead-letter record for each failure, and the consumed offsets are sent and committed.
+
+Consumers read with ``isolation_level=read_committed``, so downstream sees a batch entirely
+or not at all. A crash at any point leaves either a committed transaction (its offsets
+included) or an aborted one, which the next owner of the partition replays.
+
+Transient broker errors abort the transaction, rewind the partition to the batch's first
+offset and retry after a backoff; they never produce dead letters. SIGTERM/SIGINT (the
+``stop`` event) let the batch in progress commit, then the loop closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError, ProducerFenced
+
+from .deadletters import dead_letter_output
+from .logs import get_logger
+from .metrics import Metrics
+from .producers import ProducerPool
+from .records import utc_now
+from .retry import Backoff
+from .stable_offsets import stable_committed
+from .transform import Emit, Failure, Output, Record, Transform
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LoopConfig:
+    """What one consuming service reads, where its failures go, and how it batches."""
+
+    service: str
+    input_topics: tuple[str, ...]
+    dead_letter_topic: str
+    group_id: str
+    transactional_id_prefix: str
+    client_id: str = "newswire"
+    batch_max_records: int = 500
+    batch_timeout_ms: int = 200
+    transaction_timeout_ms: int = 60_000
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, loop: StreamLoop) -> None:
+        self.loop = loop
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        await self.loop._revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        await self.loop._assigned(set(assigned))
+
+
+class StreamLoop:
+    """Runs one service's transform over its input topics until ``stop`` is set."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        config: LoopConfig,
+        transform: Transform,
+        metrics: Metrics,
+    ) -> None:
+        self.bootstrap = bootstrap
+        self.config = config
+        self.transform = transform
+        self.metrics = metrics
+        self.consumer: AIOKafkaConsumer | None = None
+        self.pool = ProducerPool(
+            bootstrap=bootstrap,
+            prefix=config.transactional_id_prefix,
+            service=config.service,
+            client_id=config.client_id,
+            transaction_timeout_ms=config.transaction_timeout_ms,
+        )
+        self._lock = asyncio.Lock()
+        self._next: dict[TopicPartition, int] = {}
+        self._unverified: dict[TopicPartition, int | None] = {}
+        self._owned: set[TopicPartition] = set()
+        self._fenced: set[TopicPartition] = set()
+        self._failures = 0
+        self._broker_ok = False
+        self.quiet_since: float | None = None
+
+    # -- readiness -------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.config.service
+
+    @property
+    def ready(self) -> bool:
+        """Connected to the broker and owning at least one input partition."""
+        return self._broker_ok and bool(self._owned)
+
+    # -- rebalances ------------------------------------------------------------------
+
+    async def _revoked(self, revoked: set[TopicPartition]) -> None:
+        # Waiting for the lock lets the batch in progress commit before the partitions go.
+        async with self._lock:
+            log.info("partitions revoked", service=self.config.service, count=len(revoked))
+
+    async def _assigned(self, assigned: set[TopicPartition]) -> None:
+        async with self._lock:
+            assert self.consumer is not None
+            for tp in self.pool.partitions() - assigned:
+                await self.pool.close(tp)
+                self.metrics.lag.remove(self.config.service, tp.topic, str(tp.partition))
+            # Start (and so fence) every producer before reading the committed offsets:
+            # InitProducerId settles the previous owner's pending transaction first.
+            for tp in sorted(assigned):
+                await self.pool.ensure(tp)
+            stable = await stable_committed(self.consumer, self.config.group_id, assigned)
+            missing = [tp for tp in assigned if stable.get(tp) is None]
+            starts = await self.consumer.beginning_offsets(missing) if missing else {}
+            self._next = {}
+            for tp in sorted(assigned):
+                committed = stable.get(tp)
+                self._next[tp] = starts[tp] if committed is None else committed
+                # The consumer positioned itself from an offset read that may predate the
+                # fencing above (and so include an aborted commit): correct it.
+                position = await self.consumer.position(tp)
+                if position != self._next[tp]:
+                    log.info(
+                        "repositioning to the stable committed offset",
+                        partition=f"{tp.topic}[{tp.partition}]",
+                        position=position,
+                        committed=self._next[tp],
+                    )
+                    self.consumer.seek(tp, self._next[tp])
+            self._unverified = dict.fromkeys(assigned)
+            self._owned = set(assigned)
+            self._fenced -= assigned
+            self._broker_ok = True
+            self.metrics.assigned.labels(self.config.service).set(len(assigned))
+            log.info(
+                "partitions assigned",
+                service=self.config.service,
+                partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in assigned),
+            )
+
+    def _admit(self, tp: TopicPartition, msgs: Sequence[Any]) -> Sequence[Any]:
+        """The records of a fetched batch that this process must process now.
+
+        ``_next[tp]`` is the first offset not yet committed for ``tp``. Records below it
+        were committed already (a fetch that raced a seek can deliver them again): dropped.
+        A batch that starts above it right after an assignment or a rewind may have skipped
+        records: the partition is rewound once, and the gap is accepted only if the same
+        first offset comes back (transaction markers and aborted records leave such gaps).
+        """
+        assert self.consumer is not None
+        nxt = self._next[tp]
+        msgs = [m for m in msgs if m.offset >= nxt]
+        if not msgs or tp not in self._unverified:
+            return msgs
+        first = msgs[0].offset
+        if first > nxt and self._unverified[tp] != first:
+            self._unverified[tp] = first
+            self.consumer.seek(tp, nxt)
+            return []
+        del self._unverified[tp]
+        return msgs
+
+    # -- the loop --------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        cfg = self.config
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=cfg.group_id,
+            client_id=f"{cfg.client_id}-{cfg.service}",
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+        )
+        self.consumer.subscribe(list(cfg.input_topics), listener=_Rebalance(self))
+        await self.consumer.start()
+        log.info("loop started", service=cfg.service, topics=list(cfg.input_topics))
+        try:
+            while not stop.is_set():
+                await self._step(stop)
+        finally:
+            async with self._lock:
+                await self.pool.close_all()
+                await self.consumer.stop()
+                self._broker_ok = False
+                self.metrics.assigned.labels(cfg.service).set(0)
+            log.info("loop stopped", service=cfg.service)
+
+    async def _step(self, stop: asyncio.Event) -> None:
+        assert self.consumer is not None
+        poll = asyncio.ensure_future(
+            self.consumer.getmany(
+                timeout_ms=self.config.batch_timeout_ms,
+                max_records=self.config.batch_max_records,
+            )
+        )
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not poll.done():
+            poll.cancel()  # stopping: nothing was taken from this poll
+            return
+        try:
+            batches = poll.result()
+        except KafkaError as exc:
+            await self._transient(exc)
+            return
+        async with self._lock:
+            results = await asyncio.gather(
+                *(self._process(tp, msgs) for tp, msgs in batches.items() if msgs),
+                return_exceptions=True,
+            )
+            await self._update_lag()
+        errors: list[KafkaError] = []
+        for result in results:
+            if isinstance(result, KafkaError):
+                errors.append(result)
+            elif isinstance(result, BaseException):
+                raise result
+        if errors:
+            await self._transient(errors[0])
+            return
+        if batches:
+            self._failures = 0
+            self._broker_ok = True
+            self.quiet_since = None
+        elif self.quiet_since is None:
+            self.quiet_since = time.monotonic()
+
+    async def _transient(self, exc: KafkaError) -> None:
+        self._failures += 1
+        self._broker_ok = False
+        delay = self.config.backoff.delay(self._failures)
+        self.metrics.broker_errors.labels(self.config.service, type(exc).__name__).inc()
+        log.warning(
+            "broker error, retrying",
+            service=self.config.service,
+            error=f"{type(exc).__name__}: {exc}",
+            attempt=self._failures,
+            retry_in_s=round(delay, 2),
+        )
+        await asyncio.sleep(delay)
+
+    def _outputs(
+        self, records: Sequence[Record], outcomes: Sequence[Emit | Failure]
+    ) -> list[Output]:
+        cfg = self.config
+        if len(outcomes) != len(records):
+            raise RuntimeError(
+                f"the {cfg.service} transform returned {len(outcomes)} outcomes "
+                f"for {len(records)} records"
+            )
+        outputs: list[Output] = []
+        now = utc_now()
+        for record, outcome in zip(records, outcomes, strict=True):
+            if isinstance(outcome, Emit):
+                outputs.extend(outcome.outputs)
+            else:
+                outputs.append(
+                    dead_letter_output(
+                        record, outcome, service=cfg.service, topic=cfg.dead_letter_topic, now=now
+                    )
+                )
+        return outputs
+
+    async def _process(self, tp: TopicPartition, msgs: Sequence[Any]) -> None:
+        cfg = self.config
+        assert self.consumer is not None
+        if tp not in self._owned or tp in self._fenced:
+            return
+        msgs = self._admit(tp, msgs)
+        if not msgs:
+            return
+        producer = await self.pool.ensure(tp)
+        records = [
+            Record(
+                topic=m.topic,
+                partition=m.partition,
+                offset=m.offset,
+                key=m.key,
+                value=m.value,
+                headers=tuple(m.headers or ()),
+                timestamp_ms=m.timestamp,
+            )
+            for m in msgs
+        ]
+        started = time.perf_counter()
+        outcomes = await self.transform(records)
+        self.metrics.transform_seconds.labels(cfg.service).observe(time.perf_counter() - started)
+        outputs = self._outputs(records, outcomes)
+        try:
+            await producer.begin_transaction()
+            for out in outputs:
+                await producer.send(out.topic, out.value, key=out.key, headers=list(out.headers))
+            await producer.send_offsets_to_transaction({tp: records[-1].offset + 1}, cfg.group_id)
+            await producer.commit_transaction()
+        except ProducerFenced:
+            # Another process owns this partition now; it replays what we did not commit.
+            self.metrics.transactions.labels(cfg.service, "fenced").inc()
+            self._fenced.add(tp)
+            await self.pool.close(tp)
+            log.warning(
+                "producer fenced", service=cfg.service, partition=f"{tp.topic}[{tp.partition}]"
+            )
+            return
+        except KafkaError:
+            self.metrics.transactions.labels(cfg.service, "aborted").inc()
+            await self._reset(tp, records[0].offset)
+            raise
+        self._next[tp] = records[-1].offset + 1
+        self.metrics.transactions.labels(cfg.service, "committed").inc()
+        log.debug(
+            "batch committed",
+            partition=f"{tp.topic}[{tp.partition}]",
+            first=records[0].offset,
+            last=records[-1].offset,
+            outputs=len(outputs),
+        )
+        self.metrics.batch_records.labels(cfg.service).observe(len(records))
+        self.metrics.consumed.labels(cfg.service, tp.topic).inc(len(records))
+        for out in outputs:
+            self.metrics.produced.labels(cfg.service, out.topic).inc()
+        for record, outcome in zip(records, outcomes, strict=True):
+            if isinstance(outcome, Failure):
+                self.metrics.dead_lettered.labels(
+                    cfg.service, record.topic, outcome.stage, outcome.error_class
+                ).inc()
+        self.metrics.last_processed.labels(cfg.service).set(time.time())
+
+    async def _reset(self, tp: TopicPartition, first_offset: int) -> None:
+        """After a failed transaction: abort it (or rebuild the producer) and rewind."""
+        assert self.consumer is not None
+        producer = self.pool.get(tp)
+        try:
+            if producer is not None:
+                await producer.abort_transaction()
+        except Exception as exc:
+            log.warning(
+                "abort failed, restarting producer", service=self.config.service, error=repr(exc)
+            )
+            await self.pool.close(tp)
+        self.consumer.seek(tp, first_offset)
+        self._unverified[tp] = None
+
+    async def _update_lag(self) -> None:
+        """Lag: the high-water mark minus the next offset to process.
+
+        The consumer's position counts too, so that transaction markers at the end of a
+        transactional input are not counted as records left to process.
+        """
+        assert self.consumer is not None
+        for tp in self._owned:
+            high = self.consumer.highwater(tp)
+            if high is None or tp not in self._next:
+                continue
+            done = max(self._next[tp], await self.consumer.position(tp))
+            self.metrics.lag.labels(self.config.service, tp.topic, str(tp.partition)).set(
+                max(0, high - done)
+            )

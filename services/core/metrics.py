@@ -1,0 +1,98 @@
+"""The metrics every service exports. Names follow Prometheus conventions.
+
+One ``Metrics`` object owns a registry; a process that runs several services (``newswire
+run``) shares one, and the ``service`` label tells them apart.
+"""
+
+from __future__ import annotations
+
+import platform
+from importlib.metadata import PackageNotFoundError, version
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+DURATION_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+def package_version() -> str:
+    try:
+        return version("newswire")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Metrics:
+    """The loop's metrics; service-specific metrics register on ``registry`` too."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.build_info = Gauge(
+            "newswire_build_info",
+            "Always 1; labels name the running build.",
+            ["version", "python"],
+            registry=r,
+        )
+        self.build_info.labels(package_version(), platform.python_version()).set(1)
+        self.consumed = Counter(
+            "newswire_records_consumed_total",
+            "Records consumed and committed, by input topic.",
+            ["service", "topic"],
+            registry=r,
+        )
+        self.produced = Counter(
+            "newswire_records_produced_total",
+            "Records produced and committed, by output topic (dead-letter topics included).",
+            ["service", "topic"],
+            registry=r,
+        )
+        self.dead_lettered = Counter(
+            "newswire_records_dead_lettered_total",
+            "Records sent to a dead-letter topic, by input topic, stage and error class.",
+            ["service", "topic", "stage", "error"],
+            registry=r,
+        )
+        self.transform_seconds = Histogram(
+            "newswire_transform_duration_seconds",
+            "Time the transform took for one batch.",
+            ["service"],
+            buckets=DURATION_BUCKETS,
+            registry=r,
+        )
+        self.batch_records = Histogram(
+            "newswire_batch_records",
+            "Records per committed batch.",
+            ["service"],
+            buckets=(1, 10, 50, 100, 250, 500, 1000, 2500, 5000),
+            registry=r,
+        )
+        self.transactions = Counter(
+            "newswire_transactions_total",
+            "Kafka transactions, by outcome (committed, aborted, fenced).",
+            ["service", "outcome"],
+            registry=r,
+        )
+        self.lag = Gauge(
+            "newswire_consumer_lag_records",
+            "High-water mark minus the consumer's position, per input partition.",
+            ["service", "topic", "partition"],
+            registry=r,
+        )
+        self.last_processed = Gauge(
+            "newswire_last_processed_timestamp_seconds",
+            "Unix time at which the service last committed a batch.",
+            ["service"],
+            registry=r,
+        )
+        self.assigned = Gauge(
+            "newswire_assigned_partitions",
+            "Input partitions currently assigned to this process.",
+            ["service"],
+            registry=r,
+        )
+        self.broker_errors = Counter(
+            "newswire_broker_errors_total",
+            "Transient broker errors that were retried, by error class.",
+            ["service", "error"],
+            registry=r,
+        )

@@ -1,0 +1,31 @@
+"""The dead-letter record: what could not be processed, why, and the original, intact."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Contract, UtcDatetime
+
+
+class DeadLetter(Contract):
+    """A record a service could not process. Key: the original record's key.
+
+    The original value is kept whole: as text when it is valid UTF-8, else base64.
+    The original headers stay on the Kafka record, next to the ``newswire_error_*`` headers.
+    """
+
+    schema_version: Literal[1] = 1
+    service: str
+    stage: str = Field(description="decode, transform, read (files) or fetch (feeds).")
+    error_class: str
+    error_message: str
+    source_topic: str | None = None
+    source_partition: int | None = None
+    source_offset: int | None = None
+    source_uri: str | None = Field(default=None, description="Feed URL or file, for ingestion.")
+    original_key: str | None = None
+    original_value: str | None = None
+    original_value_encoding: Literal["utf-8", "base64"] = "utf-8"
+    failed_at: UtcDatetime

@@ -1,0 +1,84 @@
+"""The enricher's records: ``news.enriched``, ``news.entities`` and ``news.claims``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Contract, Span, UtcDatetime
+
+
+class Extractor(Contract):
+    """Which code and model produced an enrichment."""
+
+    name: str
+    version: str
+    model: str | None = None
+    model_version: str | None = None
+
+
+class Entity(Contract):
+    """One entity mentioned in an article, its aliases merged."""
+
+    entity_id: str = Field(description="Stable within the article: type and canonical name.")
+    name: str
+    type: str
+    mentions: list[Span]
+    count: int = Field(ge=1)
+    salience: float = Field(ge=0.0, le=1.0)
+
+
+class ClaimSource(Span):
+    entity_id: str | None = None
+
+
+class Cue(Span):
+    lemma: str
+
+
+class Claim(Contract):
+    """One attribution: who (source) says (cue) what (content)."""
+
+    claim_id: str
+    source: ClaimSource | None
+    cue: Cue | None
+    content: Span
+    kind: Literal["direct", "indirect", "mixed", "according_to", "embed"]
+    hedges: list[str] = Field(default_factory=list)
+    parent: str | None = Field(default=None, description="claim_id of the enclosing claim.")
+    check_worthiness: float = Field(ge=0.0, le=1.0)
+
+
+class Enrichment(Contract):
+    """Everything the enricher found in one article revision. Key: ``article_id``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    revision: int = Field(ge=1)
+    duplicate_of: str | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    extractor: Extractor
+    first_seen_at: UtcDatetime
+    enriched_at: UtcDatetime
+
+
+class EntityMention(Contract):
+    """One entity of one article revision. Key: ``article_id``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    revision: int = Field(ge=1)
+    entity: Entity
+    extractor: Extractor
+
+
+class AttributedClaim(Contract):
+    """One claim of one article revision. Key: ``article_id``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    revision: int = Field(ge=1)
+    claim: Claim
+    extractor: Extractor

@@ -1,0 +1,83 @@
+"""Every setting newswire reads, from ``NEWSWIRE_*`` environment variables.
+
+This is the only module that reads the environment. The defaults make the local run
+(``newswire run``) need no configuration at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """newswire's configuration. Each field is read from ``NEWSWIRE_<FIELD NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", extra="ignore")
+
+    # Kafka
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers (host:port,...). Unset: `newswire run` starts "
+        "the local broker and uses it.",
+    )
+    kafka_client_id: str = Field(default="newswire", description="Kafka client id prefix.")
+    kafka_create_topics: bool = Field(
+        default=True, description="Create missing topics on start (partitions, retention)."
+    )
+    kafka_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, description="Replication factor of created topics."
+    )
+    topic_prefix: str = Field(
+        default="news", description="Prefix of every topic name: <prefix>.raw, <prefix>.articles..."
+    )
+    group_prefix: str = Field(
+        default="newswire", description="Prefix of consumer group and transactional ids."
+    )
+
+    # The consume-transform-produce loop
+    batch_max_records: int = Field(default=500, ge=1, description="Records per batch at most.")
+    batch_timeout_ms: int = Field(
+        default=200, ge=1, description="How long a poll waits for records to fill a batch."
+    )
+    transaction_timeout_ms: int = Field(
+        default=60_000, ge=1000, description="Kafka transaction timeout of the loop's producers."
+    )
+    retry_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="Cap of the backoff on transient broker errors."
+    )
+
+    # HTTP server for /metrics, /healthz, /readyz
+    http_host: str = Field(default="127.0.0.1", description="Address the metrics server binds.")
+    http_port: int = Field(
+        default=9400, ge=0, le=65535, description="Port of the metrics server (0: any free port)."
+    )
+
+    # Logging
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", description="auto: readable on a terminal, JSON otherwise."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Ingestion
+    seeds_dir: Path = Field(default=Path("seeds"), description="Folder of seed files to ingest.")
+    seeds_poll_s: float = Field(
+        default=2.0, gt=0, description="How often the seeds folder is scanned for changes."
+    )
+
+    # Local broker
+    kafka_script: Path | None = Field(
+        default=None,
+        description="Path of deploy/kafka/kafka.sh; unset: found next to the source tree.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

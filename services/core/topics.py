@@ -1,0 +1,97 @@
+"""The topic catalogue: every topic newswire writes, its key, value contract and retention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .records import (
+    Article,
+    AttributedClaim,
+    Contract,
+    DeadLetter,
+    Enrichment,
+    EntityMention,
+    RawItem,
+)
+
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One topic: ``name`` is relative to the prefix (``raw`` -> ``news.raw``)."""
+
+    name: str
+    key: str
+    model: type[Contract] | None
+    ce_type: str
+    description: str
+    cleanup_policy: str = "delete"
+    retention_ms: int = 7 * DAY_MS
+
+    def full_name(self, prefix: str) -> str:
+        return f"{prefix}.{self.name}"
+
+    def configs(self) -> dict[str, str]:
+        configs = {"cleanup.policy": self.cleanup_policy}
+        if self.cleanup_policy == "delete":
+            configs["retention.ms"] = str(self.retention_ms)
+        return configs
+
+
+RAW = Topic(
+    "raw",
+    key="item_id",
+    model=RawItem,
+    ce_type="io.newswire.raw-item.v1",
+    description="Every new or changed feed item and seed file, as ingested.",
+)
+ARTICLES = Topic(
+    "articles",
+    key="article_id",
+    model=Article,
+    ce_type="io.newswire.article.v1",
+    description="Clean, canonical, de-duplicated article revisions.",
+    retention_ms=30 * DAY_MS,
+)
+ENRICHED = Topic(
+    "enriched",
+    key="article_id",
+    model=Enrichment,
+    ce_type="io.newswire.enrichment.v1",
+    description="One record per article revision: its entities and claims.",
+    retention_ms=30 * DAY_MS,
+)
+ENTITIES = Topic(
+    "entities",
+    key="article_id",
+    model=EntityMention,
+    ce_type="io.newswire.entity.v1",
+    description="One record per entity per article revision.",
+    retention_ms=30 * DAY_MS,
+)
+CLAIMS = Topic(
+    "claims",
+    key="article_id",
+    model=AttributedClaim,
+    ce_type="io.newswire.claim.v1",
+    description="One record per attributed claim per article revision.",
+    retention_ms=30 * DAY_MS,
+)
+
+
+def dead_letter_topic(service: str) -> Topic:
+    """The dead-letter topic of one service: ``<prefix>.deadletter.<service>``."""
+    return Topic(
+        f"deadletter.{service}",
+        key="the failed record's key",
+        model=DeadLetter,
+        ce_type="io.newswire.dead-letter.v1",
+        description=f"Records the {service} could not process, with the reason.",
+        retention_ms=30 * DAY_MS,
+    )
+
+
+SERVICES = ("ingester", "normalizer", "enricher")
+DATA_TOPICS = (RAW, ARTICLES, ENRICHED, ENTITIES, CLAIMS)
+ALL_TOPICS = DATA_TOPICS + tuple(dead_letter_topic(s) for s in SERVICES)

@@ -1,0 +1,1 @@
+"""The enricher: ``news.articles`` to ``news.enriched``, ``news.entities`` and ``news.claims``."""

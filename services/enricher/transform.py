@@ -1,0 +1,79 @@
+"""The enricher's per-article transform: ``Article`` -> ``Enrichment`` (+ entities, claims).
+
+Entity and claim extraction plug in through ``Extract``; the default extracts nothing, so
+the pipeline runs end to end before a model is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..core.records import (
+    Article,
+    AttributedClaim,
+    Claim,
+    Enrichment,
+    Entity,
+    EntityMention,
+    Extractor,
+    utc_now,
+)
+from ..core.topics import CLAIMS, ENRICHED, ENTITIES
+from ..core.transform import Produce, Record
+
+Extract = Callable[[Article], tuple[list[Entity], list[Claim]]]
+
+NO_EXTRACTOR = Extractor(name="newswire-none", version="0")
+
+
+def extract_nothing(article: Article) -> tuple[list[Entity], list[Claim]]:
+    return [], []
+
+
+@dataclass(frozen=True)
+class Enrich:
+    prefix: str
+    extract: Extract = extract_nothing
+    extractor: Extractor = NO_EXTRACTOR
+
+    def __call__(self, article: Article, record: Record) -> Sequence[Produce]:
+        entities: list[Entity] = []
+        claims: list[Claim] = []
+        if article.duplicate_of is None:  # a copy's enrichment is the original's
+            entities, claims = self.extract(article)
+        enrichment = Enrichment(
+            article_id=article.article_id,
+            revision=article.revision,
+            duplicate_of=article.duplicate_of,
+            entities=entities,
+            claims=claims,
+            extractor=self.extractor,
+            first_seen_at=article.first_seen_at,
+            enriched_at=utc_now(),
+        )
+        key = article.article_id
+        out = [Produce(ENRICHED.full_name(self.prefix), key, enrichment, ENRICHED.ce_type)]
+        out += [
+            Produce(
+                ENTITIES.full_name(self.prefix),
+                key,
+                EntityMention(
+                    article_id=key, revision=article.revision, entity=e, extractor=self.extractor
+                ),
+                ENTITIES.ce_type,
+            )
+            for e in entities
+        ]
+        out += [
+            Produce(
+                CLAIMS.full_name(self.prefix),
+                key,
+                AttributedClaim(
+                    article_id=key, revision=article.revision, claim=c, extractor=self.extractor
+                ),
+                CLAIMS.ce_type,
+            )
+            for c in claims
+        ]
+        return out

@@ -1,0 +1,1 @@
+"""The ingester: feeds and the seeds folder to ``news.raw``."""

@@ -1,0 +1,1 @@
+"""The normalizer: ``news.raw`` items to clean ``news.articles`` records."""

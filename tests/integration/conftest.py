@@ -1,0 +1,46 @@
+"""Integration tests: everything here talks to the session's real Kafka broker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+
+from services.core.loop import StreamLoop
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@asynccontextmanager
+async def running(loop: StreamLoop) -> AsyncIterator[asyncio.Event]:
+    """Run a loop in the background; stop it gracefully on exit."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(loop.run(stop))
+    try:
+        yield stop
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 60)
+
+
+async def wait_until(predicate: Callable[[], bool], timeout_s: float = 60, what: str = "") -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def service_env(bootstrap: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "NEWSWIRE_KAFKA_BOOTSTRAP": bootstrap, "NEWSWIRE_LOG_FORMAT": "json"}
+    env.update(extra)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+PYTHON = sys.executable

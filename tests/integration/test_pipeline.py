@@ -1,0 +1,64 @@
+"""`newswire run --once` over a seeds folder: the whole pipeline through the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from services.core.records import Article, DeadLetter, Enrichment, RawItem
+from services.core.testing import read_topic
+from tests.conftest import SEED
+
+from .conftest import PYTHON, service_env
+
+
+async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    (seeds / "broken.txt").write_bytes(b"\xff\xfe\x00binary")
+    prefix = f"pipe{uuid.uuid4().hex[:6]}"
+    env = service_env(
+        kafka_bootstrap,
+        NEWSWIRE_TOPIC_PREFIX=prefix,
+        NEWSWIRE_GROUP_PREFIX=prefix,
+        NEWSWIRE_HTTP_PORT="0",
+        NEWSWIRE_SEEDS_DIR=str(seeds),
+    )
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [PYTHON, "-m", "services", "run", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{prefix}.articles" in done.stdout  # the summary names what was written
+
+    [raw] = await read_topic(kafka_bootstrap, f"{prefix}.raw")
+    assert raw.value is not None
+    item = RawItem.model_validate_json(raw.value)
+    assert item.source.uri == SEED.name and raw.key == item.item_id.encode()
+    assert raw.header("ce_type") == "io.newswire.raw-item.v1"
+
+    [art] = await read_topic(kafka_bootstrap, f"{prefix}.articles")
+    assert art.value is not None
+    article = Article.model_validate_json(art.value)
+    assert article.text.startswith("Western officials have claimed")
+    assert "“fair game and fair targets.”" in article.text
+    assert article.title and len(article.title) <= 121
+    assert article.word_count > 400
+
+    [enr] = await read_topic(kafka_bootstrap, f"{prefix}.enriched")
+    assert enr.value is not None
+    assert Enrichment.model_validate_json(enr.value).article_id == article.article_id
+
+    [dead] = await read_topic(kafka_bootstrap, f"{prefix}.deadletter.ingester")
+    assert dead.value is not None
+    letter = DeadLetter.model_validate_json(dead.value)
+    assert letter.source_uri and letter.source_uri.endswith("broken.txt")
+    assert letter.stage == "read" and "not UTF-8" in letter.error_message
