@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,7 @@ class LoopConfig:
     group_id: str
     transactional_id_prefix: str
     client_id: str = "newswire"
-    batch_max_records: int = 500
+    batch_max_records: int = 5000
     batch_timeout_ms: int = 200
     transaction_timeout_ms: int = 60_000
     backoff: Backoff = field(default_factory=Backoff)
@@ -89,6 +90,11 @@ class StreamLoop:
         )
         self._lock = asyncio.Lock()
         self._next: dict[TopicPartition, int] = {}
+        self._inflight: dict[TopicPartition, asyncio.Task[None]] = {}
+        self._queued = 0
+        self._position: dict[TopicPartition, int] = {}
+        self._transient_error: KafkaError | None = None
+        self._worker_error: BaseException | None = None
         self._unverified: dict[TopicPartition, int | None] = {}
         self._owned: set[TopicPartition] = set()
         self._fenced: set[TopicPartition] = set()
@@ -110,16 +116,18 @@ class StreamLoop:
     # -- rebalances ------------------------------------------------------------------
 
     async def _revoked(self, revoked: set[TopicPartition]) -> None:
-        # Waiting for the lock lets the batch in progress commit before the partitions go.
+        # Batches in progress commit before the partitions go.
         async with self._lock:
+            await self._drain()
             log.info("partitions revoked", service=self.config.service, count=len(revoked))
 
     async def _assigned(self, assigned: set[TopicPartition]) -> None:
         async with self._lock:
             assert self.consumer is not None
+            await self._drain()
             for tp in self.pool.partitions() - assigned:
                 await self.pool.close(tp)
-                self.metrics.lag.remove(self.config.service, tp.topic, str(tp.partition))
+            self._position = {}
             # Start (and so fence) every producer before reading the committed offsets:
             # InitProducerId settles the previous owner's pending transaction first.
             for tp in sorted(assigned):
@@ -190,12 +198,17 @@ class StreamLoop:
         )
         self.consumer.subscribe(list(cfg.input_topics), listener=_Rebalance(self))
         await self.consumer.start()
+        self.metrics.lag.sources.append(self.lag_samples)
         log.info("loop started", service=cfg.service, topics=list(cfg.input_topics))
         try:
             while not stop.is_set():
                 await self._step(stop)
+                if self._worker_error is not None:
+                    raise self._worker_error
         finally:
+            self.metrics.lag.sources.remove(self.lag_samples)
             async with self._lock:
+                await self._drain()
                 await self.pool.close_all()
                 await self.consumer.stop()
                 self._broker_ok = False
@@ -204,6 +217,8 @@ class StreamLoop:
 
     async def _step(self, stop: asyncio.Event) -> None:
         assert self.consumer is not None
+        while self._queued and self._inflight:  # bound memory: at most one batch waiting
+            await asyncio.wait(list(self._inflight.values()), return_when=asyncio.FIRST_COMPLETED)
         poll = asyncio.ensure_future(
             self.consumer.getmany(
                 timeout_ms=self.config.batch_timeout_ms,
@@ -216,7 +231,7 @@ class StreamLoop:
         finally:
             stopping.cancel()
         if not poll.done():
-            poll.cancel()  # stopping: nothing was taken from this poll
+            poll.cancel()  # stopping: what this poll took is not committed, so it is replayed
             return
         try:
             batches = poll.result()
@@ -224,26 +239,54 @@ class StreamLoop:
             await self._transient(exc)
             return
         async with self._lock:
-            results = await asyncio.gather(
-                *(self._process(tp, msgs) for tp, msgs in batches.items() if msgs),
-                return_exceptions=True,
-            )
-            await self._update_lag()
-        errors: list[KafkaError] = []
-        for result in results:
-            if isinstance(result, KafkaError):
-                errors.append(result)
-            elif isinstance(result, BaseException):
-                raise result
-        if errors:
-            await self._transient(errors[0])
-            return
+            for tp, msgs in batches.items():
+                if msgs:
+                    self._dispatch(tp, msgs)
         if batches:
+            self.quiet_since = None
+        elif self.quiet_since is None and not self._inflight:
+            self.quiet_since = time.monotonic()
+        for tp in list(self._owned - set(self._inflight)):
+            self._position[tp] = await self.consumer.position(tp)
+        if self._transient_error is not None:
+            error, self._transient_error = self._transient_error, None
+            await self._transient(error)
+
+    def _dispatch(self, tp: TopicPartition, msgs: Sequence[Any]) -> None:
+        """Queue a batch behind the partition's batch in progress, if any.
+
+        Partitions are processed independently, so one partition's commit overlaps the
+        next poll and the other partitions' work. While a batch waits behind another, the
+        loop polls no more, which bounds what is held in memory.
+        """
+        previous = self._inflight.get(tp)
+        self._inflight[tp] = asyncio.create_task(self._work(tp, msgs, previous))
+        if previous is not None and not previous.done():
+            self._queued += 1
+
+    async def _work(
+        self, tp: TopicPartition, msgs: Sequence[Any], previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.wait([previous])
+            self._queued -= 1
+        try:
+            await self._process(tp, msgs)
+        except KafkaError as exc:
+            self._transient_error = exc
+        except Exception as exc:  # a bug in a transform: stop the service, loudly
+            self._worker_error = exc
+        else:
             self._failures = 0
             self._broker_ok = True
-            self.quiet_since = None
-        elif self.quiet_since is None:
-            self.quiet_since = time.monotonic()
+        finally:
+            if self._inflight.get(tp) is asyncio.current_task():
+                del self._inflight[tp]
+
+    async def _drain(self) -> None:
+        """Wait for every batch in progress to commit (or fail)."""
+        while self._inflight:
+            await asyncio.wait(list(self._inflight.values()))
 
     async def _transient(self, exc: KafkaError) -> None:
         self._failures += 1
@@ -336,8 +379,8 @@ class StreamLoop:
         )
         self.metrics.batch_records.labels(cfg.service).observe(len(records))
         self.metrics.consumed.labels(cfg.service, tp.topic).inc(len(records))
-        for out in outputs:
-            self.metrics.produced.labels(cfg.service, out.topic).inc()
+        for topic, count in Counter(out.topic for out in outputs).items():
+            self.metrics.produced.labels(cfg.service, topic).inc(count)
         for record, outcome in zip(records, outcomes, strict=True):
             if isinstance(outcome, Failure):
                 self.metrics.dead_lettered.labels(
@@ -360,18 +403,22 @@ class StreamLoop:
         self.consumer.seek(tp, first_offset)
         self._unverified[tp] = None
 
-    async def _update_lag(self) -> None:
-        """Lag: the high-water mark minus the next offset to process.
+    def lag_samples(self) -> list[tuple[str, str, str, float]]:
+        """Per owned partition: the high-water mark minus the next offset to process.
 
-        The consumer's position counts too, so that transaction markers at the end of a
-        transactional input are not counted as records left to process.
+        Where no batch is in progress, the consumer's position counts too, so that the
+        transaction markers that end a transactional input are not counted as records.
         """
         assert self.consumer is not None
-        for tp in self._owned:
+        samples = []
+        for tp in sorted(self._owned):
             high = self.consumer.highwater(tp)
             if high is None or tp not in self._next:
                 continue
-            done = max(self._next[tp], await self.consumer.position(tp))
-            self.metrics.lag.labels(self.config.service, tp.topic, str(tp.partition)).set(
-                max(0, high - done)
+            done = self._next[tp]
+            if tp not in self._inflight:
+                done = max(done, self._position.get(tp, done))
+            samples.append(
+                (self.config.service, tp.topic, str(tp.partition), float(max(0, high - done)))
             )
+        return samples

@@ -7,9 +7,12 @@ run``) shares one, and the ``service`` label tells them apart.
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 DURATION_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -19,6 +22,27 @@ def package_version() -> str:
         return version("newswire")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+LagSample = tuple[str, str, str, float]  # service, topic, partition, records
+
+
+class LagCollector(Collector):
+    """``newswire_consumer_lag_records``, computed when scraped from the loops' state."""
+
+    def __init__(self) -> None:
+        self.sources: list[Callable[[], Iterable[LagSample]]] = []
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "newswire_consumer_lag_records",
+            "High-water mark minus the next offset to process, per input partition.",
+            labels=["service", "topic", "partition"],
+        )
+        for source in self.sources:
+            for service, topic, partition, value in source():
+                family.add_metric([service, topic, partition], value)
+        yield family
 
 
 class Metrics:
@@ -72,12 +96,8 @@ class Metrics:
             ["service", "outcome"],
             registry=r,
         )
-        self.lag = Gauge(
-            "newswire_consumer_lag_records",
-            "High-water mark minus the consumer's position, per input partition.",
-            ["service", "topic", "partition"],
-            registry=r,
-        )
+        self.lag = LagCollector()
+        r.register(self.lag)
         self.last_processed = Gauge(
             "newswire_last_processed_timestamp_seconds",
             "Unix time at which the service last committed a batch.",
@@ -96,3 +116,7 @@ class Metrics:
             ["service", "error"],
             registry=r,
         )
+
+    def lag_values(self) -> dict[tuple[str, str, str], float]:
+        """The current lag samples, keyed by (service, topic, partition)."""
+        return {(s, t, p): v for source in self.lag.sources for s, t, p, v in source()}

@@ -105,10 +105,19 @@ async def test_lag_is_what_remains_to_process(kafka_bootstrap: str) -> None:
         batch_max_records=100,
     )
     loop = StreamLoop(kafka_bootstrap, config, gated, metrics)
+
+    def lag() -> float:
+        values = metrics.lag_values()
+        return sum(values.get(("relay", source, str(p)), -(10**9)) for p in range(3))
+
     async with running(loop):
-        await asyncio.wait_for(gated.held.wait(), 60)
-        consumed = metrics.consumed.labels("relay", source)._value.get()
-        lag = sum(metrics.lag.labels("relay", source, str(p))._value.get() for p in range(3))
-        gated.gate.set()
-    assert 0 < consumed < n
-    assert lag == n - consumed
+        try:
+            await asyncio.wait_for(gated.held.wait(), 60)
+            consumed = metrics.consumed.labels("relay", source)._value.get()
+            assert 0 < consumed < n
+            # Held: nothing more is committed, and the gauges settle on what is left.
+            await wait_until(lambda: lag() == n - consumed, 10, f"lag {n - consumed}")
+            assert metrics.consumed.labels("relay", source)._value.get() == consumed
+        finally:
+            gated.gate.set()
+        await wait_until(lambda: lag() == 0, 60, "lag 0 once everything is processed")
