@@ -10,7 +10,7 @@ broker, in the same run:
 
 Time runs from the first record consumed to the last one committed.
 
-    python bench/loop_throughput.py [--records 50000] [--rounds 3] [--bootstrap HOST:PORT]
+    python -m bench.loop_throughput [--records 50000] [--rounds 3] [--bootstrap HOST:PORT]
 """
 
 from __future__ import annotations
@@ -22,20 +22,20 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from services.core import logs
+from services.core.admin import create_topic
+from services.core.localkafka import start_local_broker
+from services.core.loop import LoopConfig, StreamLoop
+from services.core.metrics import Metrics
+from services.core.settings import Settings
+from services.core.testing import produce
+from services.core.transform import Outcome, Record
+from services.relay.transform import Relay
 
-from services.core.admin import create_topic  # noqa: E402
-from services.core.localkafka import start_local_broker  # noqa: E402
-from services.core.loop import LoopConfig, StreamLoop  # noqa: E402
-from services.core.metrics import Metrics  # noqa: E402
-from services.core.settings import Settings  # noqa: E402
-from services.core.testing import produce  # noqa: E402
-from services.core.transform import Outcome, Record  # noqa: E402
-from services.relay.transform import Relay  # noqa: E402
+from .table import table
 
 VALUE_BYTES = 1024
 
@@ -43,7 +43,9 @@ VALUE_BYTES = 1024
 async def fill(bootstrap: str, topic: str, n: int) -> None:
     await create_topic(bootstrap, topic, 3)
     payload = b"x" * (VALUE_BYTES - 16)
-    await produce(bootstrap, topic, ((f"k{i % 1000}".encode(), b"%015d," % i + payload) for i in range(n)))
+    await produce(
+        bootstrap, topic, ((f"k{i % 1000}".encode(), b"%015d," % i + payload) for i in range(n))
+    )
 
 
 async def raw_passthrough(bootstrap: str, source: str, target: str, n: int) -> float:
@@ -55,9 +57,7 @@ async def raw_passthrough(bootstrap: str, source: str, target: str, n: int) -> f
         enable_auto_commit=True,
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
     await consumer.start()
     await producer.start()
     seen = 0
@@ -124,6 +124,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bootstrap", help="a running broker (default: the local one)")
     args = parser.parse_args(argv)
+    logs.configure("console", "WARNING")
     bootstrap = args.bootstrap or start_local_broker(Settings())
     n = args.records
     raw: list[float] = []
@@ -137,14 +138,27 @@ async def main(argv: Sequence[str] | None = None) -> None:
             await create_topic(bootstrap, target, 3)
             await create_topic(bootstrap, f"{target}.dlq", 1)
             out.append(await fn(bootstrap, source, target, n))
-            print(f"round {round_no}/{args.rounds}: {name:<9} {n / out[-1]:>9,.0f} records/s", file=sys.stderr)
+            print(
+                f"round {round_no}/{args.rounds}: {name:<9} {n / out[-1]:>9,.0f} records/s",
+                file=sys.stderr,
+            )
     raw_rate = n / statistics.median(raw)
     our_rate = n / statistics.median(ours)
-    print(f"\nloop throughput, {n:,} records of {VALUE_BYTES} B, 3 partitions, median of {args.rounds}")
-    print(f"| {'pipeline':<44} | {'records/s':>10} | {'ratio':>5} |")
-    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 7}|")
-    print(f"| {'raw aiokafka passthrough (no transactions)':<44} | {raw_rate:>10,.0f} | {1:>5.2f} |")
-    print(f"| {'newswire StreamLoop, exactly once':<44} | {our_rate:>10,.0f} | {our_rate / raw_rate:>5.2f} |")
+    print(f"\nloop throughput: {n:,} records of {VALUE_BYTES} B, 3 partitions")
+    print(f"median of {args.rounds} rounds; ratio against the baseline of the same run\n")
+    print(
+        table(
+            ["pipeline", "records/s", "ratio"],
+            [
+                ["raw aiokafka consume->produce, no transactions", f"{raw_rate:,.0f}", "1.00"],
+                [
+                    "newswire StreamLoop, exactly once",
+                    f"{our_rate:,.0f}",
+                    f"{our_rate / raw_rate:.2f}",
+                ],
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ class StreamLoop:
         self._lock = asyncio.Lock()
         self._next: dict[TopicPartition, int] = {}
         self._inflight: dict[TopicPartition, asyncio.Task[None]] = {}
-        self._queued = 0
+        self._waiting: dict[TopicPartition, list[Any]] = {}
         self._position: dict[TopicPartition, int] = {}
         self._transient_error: KafkaError | None = None
         self._worker_error: BaseException | None = None
@@ -217,7 +217,8 @@ class StreamLoop:
 
     async def _step(self, stop: asyncio.Event) -> None:
         assert self.consumer is not None
-        while self._queued and self._inflight:  # bound memory: at most one batch waiting
+        # Bound what waits in memory: poll again only once the workers have taken it.
+        while self._inflight and self._waiting_records() >= self.config.batch_max_records:
             await asyncio.wait(list(self._inflight.values()), return_when=asyncio.FIRST_COMPLETED)
         poll = asyncio.ensure_future(
             self.consumer.getmany(
@@ -253,35 +254,35 @@ class StreamLoop:
             await self._transient(error)
 
     def _dispatch(self, tp: TopicPartition, msgs: Sequence[Any]) -> None:
-        """Queue a batch behind the partition's batch in progress, if any.
+        """Hand a partition's records to its worker, starting one if none runs.
 
         Partitions are processed independently, so one partition's commit overlaps the
-        next poll and the other partitions' work. While a batch waits behind another, the
-        loop polls no more, which bounds what is held in memory.
+        next poll and the other partitions' work. Records that arrive while their
+        partition's transaction is in progress wait, and go together in its next one:
+        the slower the commits, the larger the batches.
         """
-        previous = self._inflight.get(tp)
-        self._inflight[tp] = asyncio.create_task(self._work(tp, msgs, previous))
-        if previous is not None and not previous.done():
-            self._queued += 1
+        if tp in self._inflight:
+            self._waiting.setdefault(tp, []).extend(msgs)
+        else:
+            self._inflight[tp] = asyncio.create_task(self._work(tp, msgs))
 
-    async def _work(
-        self, tp: TopicPartition, msgs: Sequence[Any], previous: asyncio.Task[None] | None
-    ) -> None:
-        if previous is not None and not previous.done():
-            await asyncio.wait([previous])
-            self._queued -= 1
+    def _waiting_records(self) -> int:
+        return sum(len(m) for m in self._waiting.values())
+
+    async def _work(self, tp: TopicPartition, msgs: Sequence[Any]) -> None:
         try:
-            await self._process(tp, msgs)
+            while msgs:
+                await self._process(tp, msgs)
+                self._failures = 0
+                self._broker_ok = True
+                msgs = self._waiting.pop(tp, [])
         except KafkaError as exc:
+            self._waiting.pop(tp, None)  # the partition was rewound: these come again
             self._transient_error = exc
         except Exception as exc:  # a bug in a transform: stop the service, loudly
             self._worker_error = exc
-        else:
-            self._failures = 0
-            self._broker_ok = True
         finally:
-            if self._inflight.get(tp) is asyncio.current_task():
-                del self._inflight[tp]
+            del self._inflight[tp]
 
     async def _drain(self) -> None:
         """Wait for every batch in progress to commit (or fail)."""

@@ -1,0 +1,40 @@
+# newswire: two commands on a fresh machine (Python 3.11+, Java 17, Maven).
+#   make run    the whole pipeline over seeds/, against a local Kafka broker it starts itself
+#   make test   lint, types, and every test (unit and integration, against a real broker)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run serve test lint bench kafka-stop clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing newswire and its dependencies into $(VENV) (pip cache is reused)" >&2
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newswire run --once
+
+serve: $(STAMP)
+	$(BIN)/newswire run
+
+lint: $(STAMP)
+	$(BIN)/ruff check services tests bench
+	$(BIN)/ruff format --check services tests bench
+	$(BIN)/mypy services
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.loop_throughput
+
+kafka-stop:
+	bash deploy/kafka/kafka.sh stop
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
