@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from .loop import LoopConfig, StreamLoop
 from .metrics import Metrics
+from .retry import Backoff
 from .settings import Settings
 from .topics import dead_letter_topic
 from .transform import Transform
@@ -33,5 +34,6 @@ def consuming_service(
         batch_max_records=settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         transaction_timeout_ms=settings.transaction_timeout_ms,
+        backoff=Backoff(cap_s=settings.retry_backoff_max_s),
     )
     return StreamLoop(bootstrap, config, transform, metrics)

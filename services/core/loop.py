@@ -38,6 +38,9 @@ from .transform import Emit, Failure, Output, Record, Transform
 
 log = get_logger(__name__)
 
+WAITING_BATCHES = 4
+"""Records waiting for their partition's transaction: at most this many polls' worth."""
+
 
 @dataclass(frozen=True, slots=True)
 class LoopConfig:
@@ -49,7 +52,7 @@ class LoopConfig:
     group_id: str
     transactional_id_prefix: str
     client_id: str = "newswire"
-    batch_max_records: int = 5000
+    batch_max_records: int = 1000
     batch_timeout_ms: int = 200
     transaction_timeout_ms: int = 60_000
     backoff: Backoff = field(default_factory=Backoff)
@@ -143,7 +146,7 @@ class StreamLoop:
                 # fencing above (and so include an aborted commit): correct it.
                 position = await self.consumer.position(tp)
                 if position != self._next[tp]:
-                    log.info(
+                    log.debug(
                         "repositioning to the stable committed offset",
                         partition=f"{tp.topic}[{tp.partition}]",
                         position=position,
@@ -218,7 +221,8 @@ class StreamLoop:
     async def _step(self, stop: asyncio.Event) -> None:
         assert self.consumer is not None
         # Bound what waits in memory: poll again only once the workers have taken it.
-        while self._inflight and self._waiting_records() >= self.config.batch_max_records:
+        limit = self.config.batch_max_records * WAITING_BATCHES
+        while self._inflight and self._waiting_records() >= limit:
             await asyncio.wait(list(self._inflight.values()), return_when=asyncio.FIRST_COMPLETED)
         poll = asyncio.ensure_future(
             self.consumer.getmany(

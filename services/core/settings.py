@@ -41,7 +41,12 @@ class Settings(BaseSettings):
     )
 
     # The consume-transform-produce loop
-    batch_max_records: int = Field(default=500, ge=1, description="Records per batch at most.")
+    batch_max_records: int = Field(
+        default=1000,
+        ge=1,
+        description="Records one poll takes at most; a partition's batch grows by what arrives "
+        "while its previous transaction commits.",
+    )
     batch_timeout_ms: int = Field(
         default=200, ge=1, description="How long a poll waits for records to fill a batch."
     )
@@ -62,7 +67,9 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto", description="auto: readable on a terminal, JSON otherwise."
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Lowest level logged."
+    )
 
     # Ingestion
     seeds_dir: Path = Field(default=Path("seeds"), description="Folder of seed files to ingest.")
