@@ -55,6 +55,7 @@ class LoopConfig:
     batch_max_records: int = 1000
     batch_timeout_ms: int = 200
     transaction_timeout_ms: int = 60_000
+    request_timeout_ms: int = 30_000
     backoff: Backoff = field(default_factory=Backoff)
 
 
@@ -90,6 +91,7 @@ class StreamLoop:
             service=config.service,
             client_id=config.client_id,
             transaction_timeout_ms=config.transaction_timeout_ms,
+            request_timeout_ms=config.request_timeout_ms,
         )
         self._lock = asyncio.Lock()
         self._next: dict[TopicPartition, int] = {}

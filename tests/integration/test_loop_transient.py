@@ -1,0 +1,56 @@
+"""A transient broker error (here: the output topic is missing) is retried, not dead-lettered."""
+
+from __future__ import annotations
+
+from services.core.admin import create_topic
+from services.core.loop import LoopConfig, StreamLoop
+from services.core.metrics import Metrics
+from services.core.retry import Backoff
+from services.core.testing import produce, read_topic, unique_topic
+from services.relay.transform import Relay
+
+from .conftest import running, wait_until
+from .test_loop_exactly_once import assert_exactly_once_in_order, records
+
+
+def errors(metrics: Metrics) -> float:
+    return sum(
+        s.value
+        for family in metrics.broker_errors.collect()
+        for s in family.samples
+        if s.name.endswith("_total")
+    )
+
+
+async def test_missing_output_topic_is_retried_until_it_exists(kafka_bootstrap: str) -> None:
+    source, target = unique_topic("tr-in"), unique_topic("tr-out")
+    await create_topic(kafka_bootstrap, source, 3)
+    await create_topic(kafka_bootstrap, f"{target}.dlq", 1)
+    n = 300
+    await produce(kafka_bootstrap, source, records(n))
+    metrics = Metrics()
+    loop = StreamLoop(
+        kafka_bootstrap,
+        LoopConfig(
+            service="relay",
+            input_topics=(source,),
+            dead_letter_topic=f"{target}.dlq",
+            group_id=f"g-{target}",
+            transactional_id_prefix=f"t-{target}",
+            request_timeout_ms=2_000,
+            backoff=Backoff(base_s=0.1, cap_s=0.5),
+        ),
+        Relay(target),
+        metrics,
+    )
+    async with running(loop):
+        await wait_until(lambda: errors(metrics) >= 2, 60, "retried broker errors")
+        assert metrics.consumed.labels("relay", source)._value.get() == 0
+        assert not loop.ready  # /readyz reports the broker trouble
+        await create_topic(kafka_bootstrap, target, 3)
+        await wait_until(
+            lambda: metrics.consumed.labels("relay", source)._value.get() >= n, 120, "recovery"
+        )
+        assert loop.ready
+    assert_exactly_once_in_order(await read_topic(kafka_bootstrap, target, expect=n), n)
+    assert await read_topic(kafka_bootstrap, f"{target}.dlq") == []
