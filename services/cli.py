@@ -18,7 +18,7 @@ from .core.loop import StreamLoop
 from .core.metrics import Metrics
 from .core.runtime import Service, run_services
 from .core.settings import Settings, get_settings
-from .core.topics import ALL_TOPICS, dead_letter_topic
+from .core.topics import ALL_TOPICS, INGESTER_STATE, dead_letter_topic
 
 log = logs.get_logger("newswire")
 
@@ -51,7 +51,7 @@ async def _watch_idle(services: Sequence[Service], stop: asyncio.Event, quiet_s:
     while not stop.is_set():
         await asyncio.sleep(0.5)
         loops = [s for s in services if isinstance(s, StreamLoop)]
-        scanned = all(getattr(s, "scans", 1) > 0 for s in services)
+        scanned = all(getattr(s, "settled", True) for s in services)
         now = time.monotonic()
         drained = all(
             s.ready and s.quiet_since is not None and now - s.quiet_since >= quiet_s for s in loops
@@ -61,11 +61,29 @@ async def _watch_idle(services: Sequence[Service], stop: asyncio.Event, quiet_s:
             stop.set()
 
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "feeds"
+
+
 async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False) -> None:
+    from .ingester.examples import ExampleFeedServer
+    from .ingester.service import Ingester
+
     bootstrap = await _prepare(settings)
     metrics = Metrics()
     builders = _builders()
-    services = [builders[name](settings, bootstrap, metrics) for name in names]
+    examples = None
+    local_run = once or len(names) > 1  # `newswire run`: the local, all-in-one pipeline
+    if local_run and settings.example_feeds and EXAMPLES.is_dir():
+        examples = ExampleFeedServer(EXAMPLES)
+        await examples.start()
+        allow = [*settings.fetch_allow_networks, "127.0.0.1/32"]
+        settings = settings.model_copy(update={"fetch_allow_networks": allow})
+    services: list[Service] = []
+    for name in names:
+        if name == "ingester" and examples is not None:
+            services.append(Ingester(settings, bootstrap, metrics, examples.feeds()))
+        else:
+            services.append(builders[name](settings, bootstrap, metrics))
     stop = asyncio.Event()
     where = f"http://{settings.http_host}:{settings.http_port}"
     log.info(
@@ -86,6 +104,8 @@ async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False
     finally:
         if watcher is not None:
             watcher.cancel()
+        if examples is not None:
+            await examples.stop()
     if once:
         _print_summary(metrics, bootstrap, settings)
 
@@ -158,6 +178,12 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--max", type=int, help="stop after this many records")
     tail.add_argument("--idle-exit", type=float, help="stop after this many quiet seconds")
     tail.add_argument("--json", action="store_true", help="one JSON object per line")
+    feeds = sub.add_parser("feeds", help="manage the feed list, or show the feeds' health")
+    feeds_sub = feeds.add_subparsers(dest="feeds_action", required=True, metavar="ACTION")
+    opml = feeds_sub.add_parser("import", help="add the feeds of an OPML file to the feed list")
+    opml.add_argument("opml", type=Path)
+    opml.add_argument("--list", type=Path, help="feed list to update (NEWSWIRE_FEEDS_FILE)")
+    feeds_sub.add_parser("status", help="every source's health, from the ingester's state")
     kafka = sub.add_parser("kafka", help="start, stop or show the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status"])
     return parser
@@ -198,8 +224,24 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
                 as_json=args.json,
             )
         )
+    elif args.command == "feeds":
+        return _feeds(args, settings)
     elif args.command == "kafka":
         return subprocess.run(["bash", str(kafka_script(settings)), args.action]).returncode
+    return 0
+
+
+def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from .ingester.opml import import_opml
+    from .ingester.status import print_status
+
+    if args.feeds_action == "import":
+        target = args.list or settings.feeds_file
+        added, known = import_opml(args.opml, target)
+        print(f"{target}: {added} feeds added, {known} already listed")
+        return 0
+    bootstrap = resolve_bootstrap(settings)
+    asyncio.run(print_status(bootstrap, INGESTER_STATE.full_name(settings.topic_prefix)))
     return 0
 
 

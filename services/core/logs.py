@@ -54,8 +54,9 @@ def configure(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # aiokafka is chatty at INFO about every rebalance and reconnect.
-    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+    # These log every rebalance, reconnect and request at INFO.
+    for chatty in ("aiokafka", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 
 def get_logger(name: str) -> Any:

@@ -77,6 +77,47 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="How often the seeds folder is scanned for changes."
     )
 
+    # Feeds
+    feeds_file: Path = Field(
+        default=Path("feeds.yaml"),
+        description="YAML list of feeds; reloaded when it changes. Missing: no feeds.",
+    )
+    feed_min_interval_s: float = Field(
+        default=300.0, gt=0, description="Shortest time between two polls of one feed."
+    )
+    feed_max_interval_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest time between two polls of one feed."
+    )
+    feed_backoff_max_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Cap of the backoff of a failing feed."
+    )
+    feed_seen_items: int = Field(
+        default=500, ge=10, description="Item hashes remembered per feed (revision detection)."
+    )
+    fetch_concurrency: int = Field(default=100, ge=1, description="Fetches in flight at most.")
+    fetch_per_host: int = Field(default=2, ge=1, description="Fetches in flight per host.")
+    fetch_host_interval_s: float = Field(
+        default=1.0, ge=0, description="Minimum time between two requests to one host."
+    )
+    fetch_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="Largest response body read."
+    )
+    fetch_timeout_s: float = Field(default=45.0, gt=0, description="Total time one fetch may take.")
+    fetch_user_agent: str = Field(
+        default="newswire/0.1 (+https://github.com/newswire/newswire)",
+        description="User-Agent of every request; put a contact URL in it.",
+    )
+    fetch_allow_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDR ranges that may be fetched although private or loopback "
+        '(JSON list, e.g. ["127.0.0.1/32"]).',
+    )
+
+    example_feeds: bool = Field(
+        default=True,
+        description="`newswire run` serves examples/feeds on 127.0.0.1 and polls them too.",
+    )
+
     # Local broker
     kafka_script: Path | None = Field(
         default=None,

@@ -12,6 +12,7 @@ from .records import (
     Enrichment,
     EntityMention,
     RawItem,
+    SourceState,
 )
 
 DAY_MS = 24 * 3600 * 1000
@@ -80,6 +81,18 @@ CLAIMS = Topic(
 )
 
 
+INGESTER_STATE = Topic(
+    "ingester.state",
+    key="source_id",
+    model=SourceState,
+    ce_type="io.newswire.ingester-state.v1",
+    description="The ingester's memory of each feed and seed file (validators, schedule, "
+    "health, seen item hashes); read on start, and its partitions decide which replica "
+    "polls which source.",
+    cleanup_policy="compact",
+)
+
+
 def dead_letter_topic(service: str) -> Topic:
     """The dead-letter topic of one service: ``<prefix>.deadletter.<service>``."""
     return Topic(
@@ -94,4 +107,8 @@ def dead_letter_topic(service: str) -> Topic:
 
 SERVICES = ("ingester", "normalizer", "enricher")
 DATA_TOPICS = (RAW, ARTICLES, ENRICHED, ENTITIES, CLAIMS)
-ALL_TOPICS = DATA_TOPICS + tuple(dead_letter_topic(s) for s in SERVICES)
+ALL_TOPICS = (
+    *DATA_TOPICS,
+    INGESTER_STATE,
+    *(dead_letter_topic(s) for s in SERVICES),
+)

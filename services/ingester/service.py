@@ -1,38 +1,101 @@
-"""The ingester as a service: scans the seeds folder and produces raw items.
+"""The ingester as a service: polls feeds and the seeds folder, emits to ``news.raw``.
 
-Feed polling joins this service in its own module; both produce through ``RawSink``.
+Which sources this replica handles, and what it remembers of them, comes from the
+partitions it owns of the state topic (see ``statestore``). Every poll's items and the
+source's new state are written in one transaction, batched per partition.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-
-from aiokafka import AIOKafkaProducer
+import heapq
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..core.cloudevents import ce_headers
 from ..core.deadletters import error_headers
 from ..core.logs import get_logger
 from ..core.metrics import Metrics
-from ..core.records import DeadLetter, RawItem, utc_now
+from ..core.records import DeadLetter, RawItem, SourceState, utc_now
 from ..core.settings import Settings
-from ..core.topics import RAW, dead_letter_topic
-from ..core.transform import Failure
-from .seeds import SeedFolder
+from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
+from ..core.transform import Failure, Output
+from .feedlist import FeedListFile, FeedSpec
+from .fetch import FetchConfig, Fetcher, Limits, Timeouts, make_client
+from .metrics import IngesterMetrics
+from .poller import PollOutcome, PollPolicy, initial_state, poll_feed
+from .schedule import Backoff, Bounds
+from .seeds import SeedChange, SeedFolder
+from .statestore import StateStore
 
 log = get_logger(__name__)
 NAME = "ingester"
+SOURCE = f"/newswire/{NAME}"
+TICK_S = 0.05
+FLUSH_S = 0.1
+RELOAD_S = 2.0
+
+
+@dataclass
+class _Outbox:
+    outputs: list[Output] = field(default_factory=list)
+    states: list[SourceState] = field(default_factory=list)
+    waiters: list[asyncio.Future[bool]] = field(default_factory=list)
 
 
 class Ingester:
-    def __init__(self, settings: Settings, bootstrap: str, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bootstrap: str,
+        metrics: Metrics,
+        extra_feeds: Sequence[FeedSpec] = (),
+    ) -> None:
         self.settings = settings
         self.bootstrap = bootstrap
         self.metrics = metrics
-        self.raw_topic = RAW.full_name(settings.topic_prefix)
-        self.dlq_topic = dead_letter_topic(NAME).full_name(settings.topic_prefix)
+        self.m = IngesterMetrics(metrics.registry)
+        prefix = settings.topic_prefix
+        self.raw_topic = RAW.full_name(prefix)
+        self.dlq_topic = dead_letter_topic(NAME).full_name(prefix)
+        self.state_topic = INGESTER_STATE.full_name(prefix)
+        self.feed_file = FeedListFile(settings.feeds_file)
+        self.extra_feeds = list(extra_feeds)
+        self.feeds: dict[str, FeedSpec] = {f.source_id: f for f in self.extra_feeds}
         self.seeds = SeedFolder(settings.seeds_dir)
-        self._producer: AIOKafkaProducer | None = None
+        self.policy = PollPolicy(
+            bounds=Bounds(settings.feed_min_interval_s, settings.feed_max_interval_s),
+            backoff=Backoff(cap_s=settings.feed_backoff_max_s),
+            seen_limit=settings.feed_seen_items,
+        )
+        self.fetch_config = FetchConfig(
+            timeouts=Timeouts(total_s=settings.fetch_timeout_s),
+            limits=Limits(
+                max_body_bytes=settings.fetch_max_bytes,
+                per_host_concurrency=settings.fetch_per_host,
+                min_host_interval_s=settings.fetch_host_interval_s,
+            ),
+            user_agent=settings.fetch_user_agent,
+            allow_networks=tuple(settings.fetch_allow_networks),
+        )
+        self.store = StateStore(
+            bootstrap=bootstrap,
+            topic=self.state_topic,
+            group_id=f"{settings.group_prefix}.{NAME}",
+            transactional_prefix=settings.group_prefix,
+            client_id=settings.kafka_client_id,
+            on_assigned=self._assigned,
+            on_revoked=self._revoked,
+        )
+        self._due: list[tuple[float, str]] = []
+        self._busy: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._outboxes: dict[int, _Outbox] = {}
+        self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
+        self._ready = False
         self.scans = 0
 
     @property
@@ -41,58 +104,194 @@ class Ingester:
 
     @property
     def ready(self) -> bool:
-        return self._producer is not None
+        return self._ready and bool(self.store.owned)
+
+    @property
+    def settled(self) -> bool:
+        """Every owned source was visited once and all of it is committed (``run --once``)."""
+        return (
+            self.ready
+            and self.scans > 0
+            and not self.seeds.unsettled
+            and not self._busy
+            and not self._outboxes
+            and all(sid in self.store.states for sid in self.feeds if self.store.owns(sid))
+        )
+
+    # -- ownership -----------------------------------------------------------------------
+
+    async def _assigned(self, partitions: set[int]) -> None:
+        self._reschedule()
+
+    async def _revoked(self, partitions: set[int]) -> None:
+        """Finish what is in flight and commit it before the partitions go."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks))
+        await self._flush()
+        self._due = []
+
+    def _reschedule(self) -> None:
+        now_wall, now = time.time(), time.monotonic()
+        self._due = []
+        for sid, spec in self.feeds.items():
+            if not self.store.owns(sid):
+                continue
+            state = self.store.states.get(sid)
+            when = now
+            if state is not None and state.uri == spec.url and state.next_poll_at is not None:
+                when = now + max(0.0, state.next_poll_at.timestamp() - now_wall)
+            heapq.heappush(self._due, (when, sid))
+        self._export_health()
+
+    # -- main loop -----------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap,
-            client_id=f"{self.settings.kafka_client_id}-{NAME}",
-            enable_idempotence=True,
-            acks="all",
-            max_request_size=32 * 1024 * 1024,
-        )
-        await producer.start()
-        self._producer = producer
-        log.info("ingester started", seeds=str(self.settings.seeds_dir))
+        client = make_client(self.fetch_config)
+        self.fetcher = Fetcher(client, self.fetch_config)
+        self._reload(force=True)
+        await self.store.start()
+        self._ready = True
+        flusher = asyncio.create_task(self._flush_forever())
+        log.info("ingester started", seeds=str(self.settings.seeds_dir), feeds=len(self.feeds))
+        next_reload = next_scan = 0.0
         try:
             while not stop.is_set():
-                await self.scan_once(producer)
+                now = time.monotonic()
+                if now >= next_reload:
+                    self._reload()
+                    next_reload = now + RELOAD_S
+                if now >= next_scan and self.store.owned:
+                    await self._scan_seeds()
+                    next_scan = now + self.settings.seeds_poll_s
+                self._start_due(now)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.settings.seeds_poll_s)
+                    await asyncio.wait_for(stop.wait(), TICK_S)
         finally:
-            self._producer = None
-            await producer.stop()
+            self._ready = False
+            if self._tasks:
+                await asyncio.wait(list(self._tasks), timeout=30)
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await self._flush()
+            await self.store.stop()
+            await client.aclose()
 
-    async def scan_once(self, producer: AIOKafkaProducer) -> None:
+    def _reload(self, force: bool = False) -> None:
+        feeds, changed, error = self.feed_file.current()
+        if error is not None:
+            log.error("feed list not reloaded, the previous one stays", error=str(error))
+        if changed or force:
+            self.feeds = {f.source_id: f for f in [*self.extra_feeds, *feeds]}
+            log.info("feed list loaded", feeds=len(self.feeds), file=str(self.feed_file.path))
+            if self.store.owned:
+                self._reschedule()
+
+    def _start_due(self, now: float) -> None:
+        while self._due and self._due[0][0] <= now:
+            when, sid = heapq.heappop(self._due)
+            spec = self.feeds.get(sid)
+            if spec is None or not self.store.owns(sid) or sid in self._busy:
+                continue
+            self.m.lateness.observe(max(0.0, now - when))
+            self._busy.add(sid)
+            task = asyncio.create_task(self._poll(spec))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _poll(self, spec: FeedSpec) -> None:
+        sid = spec.source_id
+        try:
+            state = self.store.states.get(sid)
+            if state is None or state.uri != spec.url:
+                state = initial_state(spec)
+            async with self._fetch_slots:
+                outcome = await poll_feed(spec, state, self.fetcher, self.policy)
+            self._count(spec, outcome)
+            committed = await self._emit(sid, outcome.items, [], outcome.state)
+            if committed and outcome.state.next_poll_at is not None:
+                delay = max(0.0, outcome.state.next_poll_at.timestamp() - time.time())
+                heapq.heappush(self._due, (time.monotonic() + delay, sid))
+        except Exception as exc:  # a bug must not stop the other feeds
+            log.exception("feed poll failed", feed=spec.url, error=repr(exc))
+            heapq.heappush(self._due, (time.monotonic() + self.policy.bounds.min_s, sid))
+        finally:
+            self._busy.discard(sid)
+
+    def _count(self, spec: FeedSpec, outcome: PollOutcome) -> None:
+        m = self.m
+        m.fetches.labels(outcome.outcome).inc()
+        m.fetch_bytes.inc(outcome.bytes_read)
+        m.fetch_seconds.observe(outcome.duration_s)
+        m.items.labels("new").inc(outcome.counts.new)
+        m.items.labels("revised").inc(outcome.counts.revised)
+        m.items.labels("unchanged").inc(outcome.counts.unchanged)
+        m.parse_problems.inc(len(outcome.problems))
+        if spec.full_text:
+            m.pages.labels("failed").inc(outcome.page_failures)
+        m.feed_errors.labels(spec.url).set(outcome.state.error_count)
+        if outcome.state.last_success_at is not None:
+            m.feed_last_success.labels(spec.url).set(outcome.state.last_success_at.timestamp())
+        if outcome.state.error_count:
+            log.warning(
+                "feed poll failed",
+                feed=spec.url,
+                outcome=outcome.outcome,
+                errors=outcome.state.error_count,
+                error=outcome.state.last_error,
+            )
+
+    async def _scan_seeds(self) -> None:
         now = utc_now()
-        for found in self.seeds.scan(now):
-            if isinstance(found, RawItem):
-                await self._send_item(producer, found)
-            else:
-                path, error = found
-                await self._send_dead_letter(producer, str(path), error)
-        await producer.flush()
+        for change in self.seeds.scan(now, self.store.states.get, self.store.owns):
+            await self._emit_seed(change)
         self.scans += 1
 
-    async def _send_item(self, producer: AIOKafkaProducer, item: RawItem) -> None:
-        headers = ce_headers(
-            event_id=f"{item.item_id}/{item.revision}",
-            source=f"/newswire/{NAME}",
-            type_=RAW.ce_type,
-            time=item.fetched_at,
-        )
-        await producer.send_and_wait(
-            self.raw_topic,
-            item.model_dump_json().encode(),
-            key=item.item_id.encode(),
-            headers=headers,
-        )
-        self.metrics.produced.labels(NAME, self.raw_topic).inc()
-        log.info("seed file ingested", file=item.source.uri, revision=item.revision)
+    async def _emit_seed(self, change: SeedChange) -> None:
+        dead: list[Output] = []
+        if change.error is not None:
+            dead.append(self._dead_letter(change.relative, change.error))
+            self.m.seed_files.labels("failed").inc()
+            failure = Failure.from_exception(change.error)
+            self.metrics.dead_lettered.labels(
+                NAME, "seeds", failure.stage, failure.error_class
+            ).inc()
+            log.warning("seed file dead-lettered", file=change.relative, error=str(change.error))
+        else:
+            self.m.seed_files.labels("processed").inc()
+            for item in change.items:
+                log.info("seed file ingested", file=change.relative, revision=item.revision)
+        await self._emit(change.state.source_id, change.items, dead, change.state)
 
-    async def _send_dead_letter(
-        self, producer: AIOKafkaProducer, uri: str, error: Exception
-    ) -> None:
+    # -- emission ------------------------------------------------------------------------
+
+    def _item_output(self, item: RawItem) -> Output:
+        return Output(
+            topic=self.raw_topic,
+            key=item.item_id.encode(),
+            value=item.model_dump_json().encode(),
+            headers=ce_headers(
+                event_id=f"{item.item_id}/{item.revision}",
+                source=SOURCE,
+                type_=RAW.ce_type,
+                time=item.fetched_at,
+            ),
+        )
+
+    def _state_output(self, state: SourceState) -> Output:
+        return Output(
+            topic=self.state_topic,
+            key=state.source_id.encode(),
+            value=state.model_dump_json().encode(),
+            headers=ce_headers(
+                event_id=f"{state.source_id}/{state.last_polled_at}",
+                source=SOURCE,
+                type_=INGESTER_STATE.ce_type,
+                time=datetime.now(UTC),
+            ),
+        )
+
+    def _dead_letter(self, uri: str, error: Exception) -> Output:
         failure = Failure.from_exception(error)
         letter = DeadLetter(
             service=NAME,
@@ -102,14 +301,59 @@ class Ingester:
             source_uri=uri,
             failed_at=utc_now(),
         )
-        await producer.send_and_wait(
-            self.dlq_topic,
-            letter.model_dump_json().encode(),
+        return Output(
+            topic=self.dlq_topic,
             key=uri.encode(),
+            value=letter.model_dump_json().encode(),
             headers=error_headers(service=NAME, failure=failure, record=None),
         )
-        self.metrics.dead_lettered.labels(NAME, "seeds", failure.stage, failure.error_class).inc()
-        log.warning("seed file dead-lettered", file=uri, error=failure.message)
+
+    async def _emit(
+        self, sid: str, items: list[RawItem], extra: list[Output], state: SourceState
+    ) -> bool:
+        """Queue the outputs of one source for its partition's next transaction."""
+        partition = self.store.partition_of(sid)
+        box = self._outboxes.setdefault(partition, _Outbox())
+        box.outputs.extend(self._item_output(i) for i in items)
+        box.outputs.extend(extra)
+        box.outputs.append(self._state_output(state))
+        box.states.append(state)
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box.waiters.append(done)
+        return await done
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_S)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        boxes, self._outboxes = self._outboxes, {}
+        for partition, box in boxes.items():
+            try:
+                ok = await self.store.commit(partition, box.outputs)
+            except Exception as exc:
+                log.warning("ingester commit failed, sources will be polled again", error=repr(exc))
+                ok = False
+            if ok:
+                for state in box.states:
+                    self.store.states[state.source_id] = state
+                produced = sum(1 for o in box.outputs if o.topic == self.raw_topic)
+                self.metrics.produced.labels(NAME, self.raw_topic).inc(produced)
+            for waiter in box.waiters:
+                if not waiter.done():
+                    waiter.set_result(ok)
+        if boxes:
+            self._export_health()
+
+    def _export_health(self) -> None:
+        counts = dict.fromkeys(("healthy", "backing_off", "failing", "new"), 0)
+        for sid in self.feeds:
+            if self.store.owns(sid):
+                state = self.store.states.get(sid)
+                counts[state.health if state else "new"] += 1
+        for health, n in counts.items():
+            self.m.feeds.labels(health).set(n)
 
 
 def build(settings: Settings, bootstrap: str, metrics: Metrics) -> Ingester:

@@ -27,6 +27,7 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
         NEWSWIRE_GROUP_PREFIX=prefix,
         NEWSWIRE_HTTP_PORT="0",
         NEWSWIRE_SEEDS_DIR=str(seeds),
+        NEWSWIRE_EXAMPLE_FEEDS="false",
     )
     done = await asyncio.to_thread(
         subprocess.run,

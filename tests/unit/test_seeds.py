@@ -1,45 +1,96 @@
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.core.errors import RecordError
-from services.core.records import RawItem
-from services.ingester.seeds import SeedFolder
+from services.core.records import SourceState
+from services.ingester.seeds import SeedChange, SeedFolder
 from tests.conftest import SEED
 
 NOW = datetime(2024, 10, 22, tzinfo=UTC)
 
 
-def items(folder: SeedFolder) -> list[RawItem]:
-    return [x for x in folder.scan(NOW) if isinstance(x, RawItem)]
+class Memory:
+    """The state a folder scan reads and the service would commit."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, SourceState] = {}
+
+    def scan(self, folder: SeedFolder) -> list[SeedChange]:
+        changes = list(folder.scan(NOW, self.states.get))
+        for change in changes:
+            self.states[change.state.source_id] = change.state
+        return changes
 
 
-def errors(folder: SeedFolder) -> list[tuple[Path, RecordError]]:
-    return [x for x in folder.scan(NOW) if not isinstance(x, RawItem)]
+def settle(path: Path, seconds_ago: float = 10) -> None:
+    """Mark the file as written a while ago (files still being written are skipped)."""
+    then = time.time() - seconds_ago
+    os.utime(path, (then, then))
 
 
 def test_seed_article_is_one_item_and_an_edit_one_revision(tmp_path: Path) -> None:
     path = tmp_path / SEED.name
     path.write_bytes(SEED.read_bytes())
-    folder = SeedFolder(tmp_path)
-    [item] = items(folder)
+    settle(path)
+    folder, memory = SeedFolder(tmp_path), Memory()
+    [change] = memory.scan(folder)
+    [item] = change.items
     assert item.revision == 1 and item.source.uri == SEED.name
     assert item.content_text is not None and "Kursk" in item.content_text
-    assert items(folder) == []  # unchanged: nothing new
+    assert memory.scan(folder) == []  # unchanged: nothing new
     path.write_text(SEED.read_text() + "\nAn added line.\n")
-    os.utime(path, ns=(1, 10**18))
-    [revised] = items(folder)
+    settle(path, 5)
+    [edit] = memory.scan(folder)
+    [revised] = edit.items
     assert revised.item_id == item.item_id and revised.revision == 2
     assert revised.first_seen_at == item.first_seen_at
+
+
+def test_a_file_being_written_waits_for_the_next_scan(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.txt"
+    path.write_text("Just written.")
+    folder, memory = SeedFolder(tmp_path), Memory()
+    assert memory.scan(folder) == []
+    settle(path)
+    assert len(memory.scan(folder)) == 1
 
 
 def test_touching_without_changing_content_is_not_a_revision(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("Same text.")
-    folder = SeedFolder(tmp_path)
-    assert len(items(folder)) == 1
-    os.utime(path, ns=(1, 10**18))
-    assert items(folder) == []
+    settle(path, 20)
+    folder, memory = SeedFolder(tmp_path), Memory()
+    assert len(memory.scan(folder)[0].items) == 1
+    settle(path, 10)
+    [touched] = memory.scan(folder)
+    assert touched.items == [] and touched.error is None
+
+
+def test_front_matter_json_lists_and_feed_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: A title\nurl: https://example.org/a\ndate: 2024-10-22T10:00:00+02:00\n"
+        "source: Example\n---\n# Heading\n\nBody text.\n"
+    )
+    (tmp_path / "b.json").write_text(
+        '[{"title": "One", "url": "https://example.org/1", "text": "First."},'
+        ' {"title": "Two", "url": "https://example.org/2", "html": "<p>Second.</p>"}]'
+    )
+    (tmp_path / "c.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>C</title>'
+        "<item><guid>c1</guid><title>Feed item</title><description>D</description></item>"
+        "</channel></rss>"
+    )
+    for p in tmp_path.iterdir():
+        settle(p)
+    changes = {c.relative: c for c in Memory().scan(SeedFolder(tmp_path))}
+    [md] = changes["a.md"].items
+    assert md.title == "A title" and md.link == "https://example.org/a"
+    assert md.published.utc == datetime(2024, 10, 22, 8, tzinfo=UTC)
+    assert md.source.name == "Example" and md.content_text == "# Heading\n\nBody text.\n"
+    assert [i.title for i in changes["b.json"].items] == ["One", "Two"]
+    [feed_item] = changes["c.xml"].items
+    assert feed_item.title == "Feed item" and feed_item.format == "rss"
 
 
 def test_bad_files_are_errors_not_crashes(tmp_path: Path) -> None:
@@ -50,14 +101,16 @@ def test_bad_files_are_errors_not_crashes(tmp_path: Path) -> None:
     outside.write_text("secret")
     (tmp_path / "escape.txt").symlink_to(outside)
     (tmp_path / "ok.md").write_text("# Fine\n\nText.")
-    folder = SeedFolder(tmp_path)
-    found = list(folder.scan(NOW))
-    good = [x for x in found if isinstance(x, RawItem)]
-    bad = {p.name: e for p, e in (x for x in found if not isinstance(x, RawItem))}
-    assert [g.source.uri for g in good] == ["ok.md"]
+    for p in [*tmp_path.iterdir(), outside]:
+        settle(p)
+    folder, memory = SeedFolder(tmp_path), Memory()
+    changes = memory.scan(folder)
+    good = [c.relative for c in changes if c.error is None]
+    bad = {c.relative: c.error for c in changes if c.error is not None}
+    assert good == ["ok.md"]
     assert set(bad) == {"latin1.txt", "nul.txt", "bad.json", "escape.txt"}
     assert "not UTF-8" in str(bad["latin1.txt"])
     assert "binary" in str(bad["nul.txt"])
     assert "outside the seeds folder" in str(bad["escape.txt"])
-    assert all(e.stage == "read" for e in bad.values())
-    assert errors(folder) == []  # reported once, not on every scan
+    assert all(e is not None and e.stage == "read" for e in bad.values())
+    assert memory.scan(folder) == []  # reported once, not on every scan

@@ -14,6 +14,7 @@ from .enrichment import (
     Extractor,
 )
 from .raw import Enclosure, HttpMeta, RawItem
+from .state import SeenItem, SourceState
 
 __all__ = [
     "Article",
@@ -31,7 +32,9 @@ __all__ = [
     "Extractor",
     "HttpMeta",
     "RawItem",
+    "SeenItem",
     "Source",
+    "SourceState",
     "Span",
     "Timestamp",
     "UtcDatetime",
