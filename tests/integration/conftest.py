@@ -13,6 +13,8 @@ import pytest
 from services.core.loop import StreamLoop
 from tests.conftest import ROOT
 
+from .webserver import WebServer
+
 pytestmark = pytest.mark.integration
 
 
@@ -44,3 +46,12 @@ def service_env(bootstrap: str, **extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture(scope="session")
+async def web() -> AsyncIterator[WebServer]:
+    """One real HTTP server on 127.0.0.1 for the whole session; tests add routes."""
+    server = WebServer()
+    await server.start()
+    yield server
+    await server.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -35,8 +36,8 @@ class Item(_Model):
     content_html: str | None = None
     content_text: str | None = None
     summary: str | None = None
-    date_published: datetime | None = None
-    date_modified: datetime | None = None
+    date_published: str | None = None
+    date_modified: str | None = None
     author: Author | None = None  # 1.0
     authors: list[Author] = Field(default_factory=list)  # 1.1
     tags: list[str] = Field(default_factory=list)
@@ -62,10 +63,18 @@ class Feed(_Model):
         return value
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
+def _utc(value: str | None) -> datetime | None:
+    """RFC 3339 as the spec says, or the RFC 822 dates some feeds use instead."""
+    if not value:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _text_to_html(text: str) -> str:
@@ -85,9 +94,9 @@ def _item(item: Item) -> ParsedItem:
         authors=authors,
         categories=list(item.tags),
         enclosures=[ParsedEnclosure(a.url, a.mime_type, a.size_in_bytes) for a in item.attachments],
-        published_raw=item.date_published.isoformat() if item.date_published else None,
+        published_raw=item.date_published,
         published_utc=_utc(item.date_published),
-        updated_raw=item.date_modified.isoformat() if item.date_modified else None,
+        updated_raw=item.date_modified,
         updated_utc=_utc(item.date_modified),
     )
 

@@ -84,10 +84,11 @@ def _item(entry: Any) -> ParsedItem:
         authors=_authors(entry),
         categories=[t for t in (_str(tag.get("term")) for tag in entry.get("tags") or []) if t],
         enclosures=_enclosures(entry),
-        published_raw=_str(entry.get("published")),
-        published_utc=_utc(entry.get("published_parsed")),
-        updated_raw=_str(entry.get("updated")),
-        updated_utc=_utc(entry.get("updated_parsed")),
+        # dict.get: feedparser's own get() maps "published" to "updated" with a warning
+        published_raw=_str(dict.get(entry, "published")),
+        published_utc=_utc(dict.get(entry, "published_parsed")),
+        updated_raw=_str(dict.get(entry, "updated")),
+        updated_utc=_utc(dict.get(entry, "updated_parsed")),
     )
 
 
