@@ -1,0 +1,140 @@
+"""The ingester through the real broker: restarts, replicas, and the seeds folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from services.core.admin import ensure_topics
+from services.core.metrics import Metrics
+from services.core.records import RawItem
+from services.core.settings import Settings
+from services.core.testing import read_topic
+from services.core.topics import ALL_TOPICS
+from services.ingester.feedlist import FeedSpec
+from services.ingester.service import Ingester
+from tests.conftest import SEED
+
+from .conftest import wait_until
+from .webserver import Reply, WebServer
+
+
+def rss(name: str, count: int) -> bytes:
+    items = "".join(
+        f"<item><guid>{name}-{i}</guid><title>{name} story {i}</title></item>" for i in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'.encode()
+
+
+async def make_settings(bootstrap: str, seeds: Path) -> Settings:
+    prefix = f"ing{uuid.uuid4().hex[:6]}"
+    settings = Settings(
+        kafka_bootstrap=bootstrap,
+        topic_prefix=prefix,
+        group_prefix=prefix,
+        seeds_dir=seeds,
+        seeds_poll_s=0.2,
+        feeds_file=seeds / "no-feed-list.yaml",
+        feed_min_interval_s=0.3,
+        feed_max_interval_s=0.6,
+        fetch_host_interval_s=0,
+        fetch_allow_networks=["127.0.0.1/32"],
+    )
+    await ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, partitions=3)
+    return settings
+
+
+@asynccontextmanager
+async def ingesting(settings: Settings, feeds: Sequence[FeedSpec] = ()) -> AsyncIterator[Ingester]:
+    assert settings.kafka_bootstrap is not None
+    ingester = Ingester(settings, settings.kafka_bootstrap, Metrics(), feeds)
+    stop = asyncio.Event()
+    task = asyncio.create_task(ingester.run(stop))
+    try:
+        yield ingester
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 60)
+
+
+async def raw_items(settings: Settings) -> list[RawItem]:
+    assert settings.kafka_bootstrap is not None
+    records = await read_topic(settings.kafka_bootstrap, f"{settings.topic_prefix}.raw")
+    return [RawItem.model_validate_json(r.value or b"") for r in records]
+
+
+def polls(web: WebServer, path: str) -> int:
+    return len(web.hits(path))
+
+
+async def test_restart_does_not_emit_seen_items_again(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    feed = FeedSpec(url=web.route("/i/restart", Reply(200, body=rss("r", 3))))
+    async with ingesting(settings, [feed]) as ingester:
+        await wait_until(lambda: ingester.settled, 60, "first poll committed")
+    first = await raw_items(settings)
+    assert sorted(i.title or "" for i in first) == ["r story 0", "r story 1", "r story 2"]
+    before = polls(web, "/i/restart")
+    async with ingesting(settings, [feed]) as ingester:
+        await wait_until(lambda: polls(web, "/i/restart") >= before + 2, 60, "polls after restart")
+    assert len(await raw_items(settings)) == 3
+
+
+async def test_two_replicas_split_the_feeds_without_duplicates(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    sizes = {f"/i/rep{n}": 1 for n in range(8)}
+    feeds = []
+    for path in sizes:
+        web.route(path, lambda r, p=path: Reply(200, body=rss(p.rsplit("/", 1)[1], sizes[p])))
+        feeds.append(FeedSpec(url=web.url(path)))
+    async with ingesting(settings, feeds) as one, ingesting(settings, feeds) as two:
+        await wait_until(lambda: one.ready and two.ready, 60, "both replicas own partitions")
+        await wait_until(lambda: one.store.owned.isdisjoint(two.store.owned), 30, "disjoint")
+        for _ in range(4):  # the feeds grow while both replicas poll them
+            await asyncio.sleep(0.8)
+            for path in sizes:
+                sizes[path] += 1
+        await asyncio.sleep(1.5)
+        await wait_until(lambda: one.settled and two.settled, 60, "settled")
+    items = await raw_items(settings)
+    keys = Counter((i.item_id, i.revision) for i in items)
+    assert keys and max(keys.values()) == 1, [k for k, n in keys.items() if n > 1][:3]
+    assert len({i.item_id for i in items}) == len(items)
+    expected = sum(sizes.values())
+    assert expected - len(sizes) <= len(items) <= expected  # the last growth may be unpolled
+
+
+async def test_seed_file_once_and_an_edit_is_one_revision(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    path = tmp_path / SEED.name
+    shutil.copy(SEED, path)
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    async with ingesting(settings) as ingester:
+        await wait_until(lambda: ingester.settled and ingester.scans > 1, 60, "seed scanned")
+        [item] = await raw_items(settings)
+        assert item.source.uri == SEED.name and item.revision == 1
+        path.write_text(SEED.read_text() + "\nA correction was appended.\n")
+        os.utime(path, (old + 10, old + 10))
+        deadline = time.monotonic() + 30
+        while len(await raw_items(settings)) < 2:
+            assert time.monotonic() < deadline, "no revision"
+            await asyncio.sleep(0.2)
+    first, second = await raw_items(settings)
+    assert second.item_id == first.item_id and second.revision == 2
+    assert second.content_text and second.content_text.endswith("A correction was appended.\n")
+    await asyncio.sleep(1)
+    assert len(await raw_items(settings)) == 2
