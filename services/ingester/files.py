@@ -12,7 +12,7 @@ import yaml
 
 from ..core.errors import RecordError
 from ..core.ids import content_hash, stable_id
-from ..core.records import RawItem, SeenItem, Source, SourceState, Timestamp
+from ..core.records import RawItem, SeenItem, Source, SourceState, Timestamp, seen_key
 from .items import FetchContext, raw_items
 from .parsers import FeedParseError, looks_like_feed, parse_feed
 
@@ -105,8 +105,8 @@ def _article(
     title, link = fields.get("title"), fields.get("url")
     text, html = fields.get("text"), fields.get("html")
     digest = content_hash(title, link, text, html)
-    before = state.seen.get(key)
-    if before is not None and before.content_hash == digest:
+    before = state.seen_item(key)
+    if before is not None and before.same_content(digest):
         return None, before
     seen = SeenItem(
         content_hash=digest,
@@ -133,7 +133,7 @@ def _article(
 
 def seed_items(
     seed: SeedFile, state: SourceState, now: datetime, *, seen_limit: int = 1000
-) -> tuple[list[RawItem], dict[str, SeenItem]]:
+) -> tuple[list[RawItem], dict[str, str]]:
     """The new or changed items of one seed file, and what to remember of it."""
     suffix = seed.path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -173,7 +173,7 @@ def seed_items(
     items = []
     for key, fields in entries:
         item, remembered = _article(seed, key, fields, state, now)
-        seen[key] = remembered
+        seen[seen_key(key)] = remembered.pack()
         if item is not None:
             items.append(item)
     return items, seen

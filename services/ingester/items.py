@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.ids import content_hash, stable_id
-from ..core.records import Enclosure, HttpMeta, RawItem, SeenItem, Source, SourceState, Timestamp
+from ..core.records import (
+    Enclosure,
+    HttpMeta,
+    RawItem,
+    SeenItem,
+    Source,
+    SourceState,
+    Timestamp,
+    seen_key,
+)
 from .parsers import ParsedFeed, ParsedItem
 
 
@@ -43,7 +52,7 @@ def raw_items(
     context: FetchContext,
     *,
     seen_limit: int,
-) -> tuple[list[RawItem], dict[str, SeenItem], Counts]:
+) -> tuple[list[RawItem], dict[str, str], Counts]:
     """The new and changed items of ``feed``, and the updated memory of seen items."""
     seen = dict(state.seen)
     counts = Counts()
@@ -51,8 +60,9 @@ def raw_items(
     for item in feed.items:
         key = item_key(item)
         digest = item_hash(item)
-        before = seen.get(key)
-        if before is not None and before.content_hash == digest:
+        packed = seen.get(seen_key(key))
+        before = SeenItem.unpack(packed) if packed else None
+        if before is not None and before.same_content(digest):
             counts.unchanged += 1
             continue
         revision = before.revision + 1 if before else 1
@@ -61,8 +71,8 @@ def raw_items(
             counts.revised += 1
         else:
             counts.new += 1
-        seen.pop(key, None)  # re-insert: most recent last
-        seen[key] = SeenItem(content_hash=digest, revision=revision, first_seen_at=first_seen)
+        seen.pop(seen_key(key), None)  # re-insert: most recent last
+        seen[seen_key(key)] = SeenItem(digest, revision, first_seen).pack()
         out.append(
             RawItem(
                 item_id=stable_id("item", state.source_id, key),

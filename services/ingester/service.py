@@ -37,6 +37,7 @@ SOURCE = f"/newswire/{NAME}"
 TICK_S = 0.05
 FLUSH_S = 0.1
 RELOAD_S = 2.0
+STOP_GRACE_S = 5.0
 
 
 @dataclass
@@ -168,8 +169,11 @@ class Ingester:
                     await asyncio.wait_for(stop.wait(), TICK_S)
         finally:
             self._ready = False
-            if self._tasks:
-                await asyncio.wait(list(self._tasks), timeout=30)
+            if self._tasks:  # polls in flight: a short grace, then they are abandoned
+                await asyncio.wait(list(self._tasks), timeout=STOP_GRACE_S)
+                for task in list(self._tasks):
+                    task.cancel()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher

@@ -14,7 +14,7 @@ from .enrichment import (
     Extractor,
 )
 from .raw import Enclosure, HttpMeta, RawItem
-from .state import SeenItem, SourceState
+from .state import SeenItem, SourceState, seen_key
 
 __all__ = [
     "Article",
@@ -38,5 +38,6 @@ __all__ = [
     "Span",
     "Timestamp",
     "UtcDatetime",
+    "seen_key",
     "utc_now",
 ]

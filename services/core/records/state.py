@@ -6,6 +6,9 @@ the partition of that key decides which replica owns the source.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import Field
@@ -15,10 +18,31 @@ from .common import Contract, UtcDatetime
 Health = Literal["new", "healthy", "backing_off", "failing"]
 
 
-class SeenItem(Contract):
+@dataclass(frozen=True, slots=True)
+class SeenItem:
+    """What the ingester remembers of one item: stored packed, ``hash:revision:micros``
+    under a short hash of the item's key, to keep thousands of feeds small in memory."""
+
     content_hash: str
-    revision: int = Field(ge=1)
-    first_seen_at: UtcDatetime
+    revision: int
+    first_seen_at: datetime
+
+    def pack(self) -> str:
+        micros = round(self.first_seen_at.timestamp() * 1_000_000)
+        return f"{self.content_hash[:32]}:{self.revision}:{micros}"
+
+    @classmethod
+    def unpack(cls, packed: str) -> SeenItem:
+        digest, revision, micros = packed.rsplit(":", 2)
+        first_seen = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=int(micros))
+        return cls(digest, int(revision), first_seen)
+
+    def same_content(self, content_hash: str) -> bool:
+        return self.content_hash[:32] == content_hash[:32]
+
+
+def seen_key(item_key: str) -> str:
+    return hashlib.sha256(item_key.encode()).hexdigest()[:16]
 
 
 class SourceState(Contract):
@@ -40,6 +64,12 @@ class SourceState(Contract):
     last_polled_at: UtcDatetime | None = None
     last_success_at: UtcDatetime | None = None
     file_signature: str | None = Field(default=None, description="mtime and size of a file.")
-    seen: dict[str, SeenItem] = Field(
-        default_factory=dict, description="Item key -> last content hash, most recent last."
+    seen: dict[str, str] = Field(
+        default_factory=dict,
+        description="Short hash of an item's key -> 'content hash:revision:first seen (Unix "
+        "microseconds)', most recent last.",
     )
+
+    def seen_item(self, item_key: str) -> SeenItem | None:
+        packed = self.seen.get(seen_key(item_key))
+        return SeenItem.unpack(packed) if packed else None
