@@ -138,3 +138,36 @@ async def test_seed_file_once_and_an_edit_is_one_revision(
     assert second.content_text and second.content_text.endswith("A correction was appended.\n")
     await asyncio.sleep(1)
     assert len(await raw_items(settings)) == 2
+
+
+def sample(ingester: Ingester, name: str, **labels: str) -> float:
+    for family in ingester.metrics.registry.collect():
+        for s in family.samples:
+            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
+                return float(s.value)
+    return 0.0
+
+
+async def test_feed_list_reload_and_metrics(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    settings = settings.model_copy(update={"feeds_file": tmp_path / "feeds.yaml"})
+    good = web.route("/i/listed", Reply(200, body=rss("listed", 2)))
+    bad = web.route("/i/listed-broken", Reply(503, {"Retry-After": "3600"}))
+    async with ingesting(settings) as ingester:
+        await wait_until(lambda: ingester.settled, 60, "started with no feeds")
+        assert await raw_items(settings) == []
+        settings.feeds_file.write_text(f"feeds:\n  - url: {good}\n  - url: {bad}\n")
+        await wait_until(lambda: len(web.hits("/i/listed")) >= 1, 30, "the new feed polled")
+        await wait_until(lambda: ingester.settled, 30, "committed")
+        assert sample(ingester, "newswire_fetches_total", outcome="200") >= 1
+        assert sample(ingester, "newswire_fetches_total", outcome="5xx") == 1
+        assert sample(ingester, "newswire_items_total", result="new") == 2
+        assert sample(ingester, "newswire_feeds", state="healthy") == 1
+        assert sample(ingester, "newswire_feeds", state="backing_off") == 1
+        assert sample(ingester, "newswire_feed_consecutive_errors", feed=bad) == 1
+    assert sorted(i.title or "" for i in await raw_items(settings)) == [
+        "listed story 0",
+        "listed story 1",
+    ]
