@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..core.cloudevents import ce_headers
 from ..core.deadletters import error_headers
 from ..core.logs import get_logger
 from ..core.metrics import Metrics
 from ..core.records import DeadLetter, RawItem, SourceState, utc_now
 from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
-from ..core.transform import Failure, Output
+from ..core.transform import Failure, Output, Produce, encode
 from .feedlist import FeedListFile, FeedSpec
 from .fetch import FetchConfig, Fetcher, Limits, Timeouts, make_client
 from .metrics import IngesterMetrics
@@ -270,30 +269,15 @@ class Ingester:
     # -- emission ------------------------------------------------------------------------
 
     def _item_output(self, item: RawItem) -> Output:
-        return Output(
-            topic=self.raw_topic,
-            key=item.item_id.encode(),
-            value=item.model_dump_json().encode(),
-            headers=ce_headers(
-                event_id=f"{item.item_id}/{item.revision}",
-                source=SOURCE,
-                type_=RAW.ce_type,
-                time=item.fetched_at,
-            ),
+        produce = Produce(self.raw_topic, item.item_id, item, RAW.ce_type)
+        return encode(
+            produce, source=SOURCE, event_id=f"{item.item_id}/{item.revision}", time=item.fetched_at
         )
 
     def _state_output(self, state: SourceState) -> Output:
-        return Output(
-            topic=self.state_topic,
-            key=state.source_id.encode(),
-            value=state.model_dump_json().encode(),
-            headers=ce_headers(
-                event_id=f"{state.source_id}/{state.last_polled_at}",
-                source=SOURCE,
-                type_=INGESTER_STATE.ce_type,
-                time=datetime.now(UTC),
-            ),
-        )
+        produce = Produce(self.state_topic, state.source_id, state, INGESTER_STATE.ce_type)
+        event_id = f"{state.source_id}/{state.last_polled_at}"
+        return encode(produce, source=SOURCE, event_id=event_id, time=datetime.now(UTC))
 
     def _dead_letter(self, uri: str, error: Exception) -> Output:
         failure = Failure.from_exception(error)
