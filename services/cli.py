@@ -46,9 +46,23 @@ async def _prepare(settings: Settings) -> str:
     return bootstrap
 
 
+ONCE_LIMIT_S = 600.0
+
+
+class NotDrained(NewswireError):
+    """``run --once`` gave up waiting for the pipeline to drain."""
+
+
 async def _watch_idle(services: Sequence[Service], stop: asyncio.Event, quiet_s: float) -> None:
-    """For ``run --once``: stop when the seeds were scanned and every loop is drained."""
+    """For ``run --once``: stop when every source was visited and every loop is drained."""
+    deadline = time.monotonic() + ONCE_LIMIT_S
     while not stop.is_set():
+        if time.monotonic() > deadline:
+            stop.set()
+            raise NotDrained(
+                f"the pipeline did not drain within {ONCE_LIMIT_S:g} s: the log above says "
+                "what is stuck (is the broker reachable?)"
+            )
         await asyncio.sleep(0.5)
         loops = [s for s in services if isinstance(s, StreamLoop)]
         scanned = all(getattr(s, "settled", True) for s in services)
@@ -102,10 +116,12 @@ async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False
             services, metrics, host=settings.http_host, port=settings.http_port, stop=stop
         )
     finally:
-        if watcher is not None:
-            watcher.cancel()
         if examples is not None:
             await examples.stop()
+    if watcher is not None:
+        if watcher.done() and watcher.exception() is not None:
+            raise watcher.exception()  # type: ignore[misc]
+        watcher.cancel()
     if once:
         _print_summary(metrics, bootstrap, settings)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from .errors import ConfigurationError
 from .logs import get_logger
 
 log = get_logger(__name__)
@@ -41,7 +42,13 @@ class HealthServer:
         return bool(results) and all(results.values()), results
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot serve /metrics on {self.host}:{self.port} ({exc.strerror}): another "
+                "process uses the port; stop it or set NEWSWIRE_HTTP_PORT (0: any free port)"
+            ) from None
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("http server listening", url=self.url)
 

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.partitioner import murmur2
+from pydantic import ValidationError
 
 from ..core.logs import get_logger
 from ..core.producers import ProducerPool
@@ -149,6 +150,7 @@ class StateStore:
         )
         await reader.start()
         states: dict[str, SourceState] = {}
+        skipped = 0
         try:
             tps = [TopicPartition(self.topic, p) for p in partitions]
             reader.assign(tps)
@@ -162,13 +164,23 @@ class StateStore:
                         key = m.key.decode()
                         if m.value is None:
                             states.pop(key, None)
-                        else:
+                            continue
+                        try:
                             states[key] = SourceState.model_validate_json(m.value)
+                        except ValidationError as exc:
+                            # Unreadable (another version's?): the source starts afresh.
+                            states.pop(key, None)
+                            skipped += 1
+                            log.warning(
+                                "state record not restored", source_id=key, error=str(exc)[:300]
+                            )
                 for tp in list(pending):
                     if await reader.position(tp) >= ends[tp]:
                         pending.discard(tp)
         finally:
             await reader.stop()
+        if skipped:
+            log.warning("some sources start afresh", unreadable_states=skipped)
         return states
 
     # -- writing -----------------------------------------------------------------------

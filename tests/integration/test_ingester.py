@@ -16,7 +16,7 @@ from services.core.admin import ensure_topics
 from services.core.metrics import Metrics
 from services.core.records import RawItem
 from services.core.settings import Settings
-from services.core.testing import read_topic
+from services.core.testing import produce, read_topic
 from services.core.topics import ALL_TOPICS
 from services.ingester.feedlist import FeedSpec
 from services.ingester.service import Ingester
@@ -171,3 +171,18 @@ async def test_feed_list_reload_and_metrics(
         "listed story 0",
         "listed story 1",
     ]
+
+
+async def test_an_unreadable_state_record_does_not_stop_the_ingester(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    feed = FeedSpec(url=web.route("/i/garbled", Reply(200, body=rss("g", 1))))
+    await produce(
+        kafka_bootstrap,
+        f"{settings.topic_prefix}.ingester.state",
+        [(feed.source_id.encode(), b'{"not": "a state"}')],
+    )
+    async with ingesting(settings, [feed]) as ingester:
+        await wait_until(lambda: ingester.settled, 60, "started despite the bad record")
+    assert [i.title for i in await raw_items(settings)] == ["g story 0"]
