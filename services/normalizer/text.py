@@ -59,7 +59,7 @@ def clean_text(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-def first_sentence(text: str, limit: int = 120) -> str:
+def first_sentence(text: str, limit: int = 160) -> str:
     """The first sentence of ``text``, cut at a word boundary within ``limit`` characters."""
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
     if len(first) <= limit:

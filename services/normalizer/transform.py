@@ -1,57 +1,91 @@
-"""The normalizer's per-item transform: ``RawItem`` -> ``Article``."""
+"""The normalizer's per-item transform: ``RawItem`` -> ``Article``.
+
+Text comes from the article page when the ingester fetched it (main-content extraction),
+else from the item's HTML or plain text. Embedded social posts are cut out into
+``embeds``, page litter is removed, and the rest is one paragraph per block.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
 
 from ..core.errors import TransformError
 from ..core.ids import content_hash, stable_id
-from ..core.records import Article, RawItem, utc_now
+from ..core.records import Article, Embed, RawItem, utc_now
 from ..core.topics import ARTICLES
 from ..core.transform import Produce, Record
+from .canonical import canonical_url
+from .embeds import cut_embeds
+from .extract import Page, extract_page
+from .language import detect_language
+from .litter import remove_litter
 from .text import clean_text, first_sentence, html_to_text
 
+SUMMARY_CHARS = 300
 
-def article_text(item: RawItem) -> str:
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in clean_text(text).split("\n\n") if p]
+
+
+def article_text(item: RawItem) -> tuple[str, list[Embed], Page | None]:
+    """Clean text, embeds, and what the page itself said (canonical URL, date...)."""
+    page: Page | None = None
     if item.content_text:
-        return clean_text(item.content_text)
-    for html in (item.page_html, item.content_html, item.summary_html):
-        if html:
-            text = html_to_text(html)
-            if text:
-                return text
-    return ""
+        raw = item.content_text
+    elif item.page_html:
+        page = extract_page(item.page_html, item.link)
+        raw = page.text
+        if not raw:
+            raw = html_to_text(item.content_html or item.summary_html or "")
+    else:
+        raw = html_to_text(item.content_html or item.summary_html or "")
+    paragraphs, embeds = cut_embeds(_paragraphs(raw))
+    text = "\n\n".join(remove_litter(paragraphs))
+    return text, embeds, page
 
 
-def article_id(item: RawItem) -> str:
-    if item.link:
-        return stable_id("url", item.link)
+def article_id(item: RawItem, canonical: str | None) -> str:
+    if canonical:
+        return stable_id("url", canonical)
     return stable_id(item.source.kind, item.source.uri)
 
 
 def normalize(item: RawItem) -> Article:
-    text = article_text(item)
+    text, embeds, page = article_text(item)
     if not text:
         raise TransformError(f"item {item.item_id} from {item.source.uri} has no text")
-    published = item.published.utc or item.updated.utc
-    source = "item" if published else None
+    link = canonical_url(item.link) if item.link else None
+    from_page = page.canonical_url if page else None
+    canonical = (canonical_url(from_page, item.link) if from_page else None) or link
+    published: datetime | None = item.published.utc or item.updated.utc
+    source: Literal["item", "page", "file"] | None = "item" if published else None
+    if published is None and page is not None and page.published is not None:
+        published, source = page.published, "page"
     if published is None and item.file_mtime is not None:
         published, source = item.file_mtime, "file"
-    title = clean_text(item.title or "") or first_sentence(text)
+    authors = item.authors or (page.authors if page else [])
+    title = clean_text(item.title or (page.title if page else None) or "") or first_sentence(text)
+    summary = first_sentence(text, SUMMARY_CHARS) if text else None
     return Article(
-        article_id=article_id(item),
+        article_id=article_id(item, canonical),
         revision=item.revision,
         item_id=item.item_id,
         source=item.source,
         url=item.link,
-        canonical_url=item.link,
+        canonical_url=canonical,
         title=title,
         text=text,
-        authors=item.authors,
+        summary=summary,
+        authors=authors,
         published_at=published,
         published_at_source=source,
+        language=detect_language(text),
         word_count=len(text.split()),
         categories=item.categories,
+        embeds=embeds,
         content_hash=content_hash(text),
         first_seen_at=item.first_seen_at,
         normalized_at=utc_now(),

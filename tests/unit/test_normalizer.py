@@ -1,0 +1,169 @@
+"""The normalizer's steps: canonical URLs, litter, embeds, language, the seed article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from services.core.records import RawItem, Source, SourceState, Timestamp
+from services.ingester.files import read_seed, seed_items
+from services.normalizer.canonical import canonical_url
+from services.normalizer.embeds import cut_embeds
+from services.normalizer.language import detect_language
+from services.normalizer.litter import remove_litter
+from services.normalizer.transform import normalize
+from tests.conftest import ROOT, SEED
+
+NOW = datetime(2024, 10, 23, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "HTTPS://Example.ORG:443/a/b?utm_source=rss&b=2&a=1#frag",
+            "https://example.org/a/b?a=1&b=2",
+        ),
+        ("http://example.org:80", "http://example.org/"),
+        (
+            "http://example.org:8080/x?fbclid=abc&gclid=1&mc_cid=2&mc_eid=3",
+            "http://example.org:8080/x",
+        ),
+        ("https://example.org/p?id=5&utm_medium=feed&UTM_campaign=x", "https://example.org/p?id=5"),
+        ("https://example.org./story", "https://example.org/story"),
+        ("mailto:someone@example.org", None),
+        ("javascript:alert(1)", None),
+        ("https://[::1]:8443/x", "https://[::1]:8443/x"),
+    ],
+)
+def test_canonical_url(url: str, expected: str | None) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_relative_urls_resolve_against_the_page() -> None:
+    assert (
+        canonical_url("../b?utm_term=x", "https://example.org/news/a/")
+        == "https://example.org/news/b"
+    )
+
+
+def test_litter_lines_go_and_real_sentences_stay() -> None:
+    paragraphs = [
+        "Loading…",
+        "Share this article",
+        "Read more",
+        "Subscribe to our newsletter for daily updates",
+        "Advertisement",
+        "Officials said they would share the report with the committee.",
+        "Read more about the vote in our explainer, the minister said on Tuesday, adding detail.",
+        "Ukraine must win. pic.twitter.com/BUsDxCt2jc",
+    ]
+    assert remove_litter(paragraphs) == [
+        "Officials said they would share the report with the committee.",
+        "Read more about the vote in our explainer, the minister said on Tuesday, adding detail.",
+        "Ukraine must win.",
+    ]
+
+
+def test_embedded_post_residue_becomes_an_embed() -> None:
+    paragraphs = [
+        "A long introductory paragraph that explains what happened at the summit yesterday " * 3,
+        "One official posted:",
+        "We will not back down.",
+        "Details tomorrow. pic.twitter.com/Abc123",
+        "— Jane Roe (@jane_roe) March 3, 2023",
+        "The story goes on.",
+    ]
+    kept, [embed] = cut_embeds(paragraphs)
+    assert kept == [paragraphs[0], "One official posted:", "The story goes on."]
+    assert (embed.author, embed.handle, embed.date) == ("Jane Roe", "@jane_roe", "2023-03-03")
+    assert embed.text == "We will not back down.\nDetails tomorrow."
+    assert embed.url == "https://pic.twitter.com/Abc123"
+
+
+def test_language() -> None:
+    assert (
+        detect_language("Western officials have claimed that a senior general was wounded.") == "en"
+    )
+    assert (
+        detect_language("Les responsables occidentaux ont affirmé qu'un général avait été blessé.")
+        == "fr"
+    )
+    assert detect_language("Ja") is None
+
+
+def seed_article() -> RawItem:
+    seed = read_seed(SEED.parent, SEED)
+    [item], _ = seed_items(seed, SourceState(source_id="s", kind="file", uri=SEED.name), NOW)
+    return item
+
+
+def test_the_seed_article() -> None:
+    article = normalize(seed_article())
+    assert "Loading" not in article.text and "pic.twitter.com" not in article.text
+    [embed] = article.embeds
+    assert (embed.author, embed.handle, embed.date) == (
+        "Damian Boeselager",
+        "@d_boeselager",
+        "2024-10-22",
+    )
+    assert embed.text.startswith("“If you clapped for Orbán") and embed.text.endswith(
+        "Orbán must go."
+    )
+    assert "clapped for Orbán" not in article.text
+    assert article.language == "en"
+    assert article.title == (
+        "Western officials have claimed that a senior North Korean general was recently wounded "
+        "in a Ukrainian strike on Russia’s Kursk region."
+    )
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 13  # 18 lines, less the post (3), its signature, "Loading…"
+    assert paragraphs[0] == article.title
+    assert "“fair game and fair targets.”" in article.text  # curly quotes preserved
+    assert article.published_at_source == "file" and article.word_count > 400
+
+
+def test_page_html_main_content_canonical_link_and_date() -> None:
+    html = (
+        '<html><head><title>Site | Ferry</title><link rel="canonical" '
+        'href="https://news.example.org/ferry?utm_source=share">'
+        '<meta property="article:published_time" content="2024-10-22T10:00:00+02:00">'
+        '<meta name="author" content="Ana Ferreira"></head><body><nav>Home World Sport</nav>'
+        "<article><h1>Ferry strike to end</h1><p>The harbour authority said on Tuesday that "
+        "the ferry strike, now in its fourth day, would end on Friday.</p><p>Share this "
+        "article</p><p>“We expect normal sailings from Saturday,” a spokesperson told "
+        "reporters, according to a statement published on the authority's website.</p>"
+        "</article><footer>Subscribe now</footer></body></html>"
+    )
+    item = RawItem(
+        item_id="i", revision=1, content_hash="h", source=Source(kind="feed", uri="f"),
+        format="rss", link="https://news.example.org/ferry?utm_medium=rss", summary_html="<p>Short.</p>",
+        page_html=html, published=Timestamp(), fetched_at=NOW, first_seen_at=NOW,
+    )  # fmt: skip
+    article = normalize(item)
+    assert article.canonical_url == "https://news.example.org/ferry"
+    assert "Share this article" not in article.text and "Home World Sport" not in article.text
+    assert "“We expect normal sailings from Saturday,”" in article.text
+    assert article.published_at_source == "page" and article.published_at is not None
+    assert article.published_at.date().isoformat() == "2024-10-22"
+    assert article.authors == ["Ana Ferreira"]
+
+
+def test_identity_is_the_canonical_url_and_revisions_follow_the_item() -> None:
+    base = seed_article().model_copy(update={"link": "https://example.org/a?utm_source=x"})
+    first = normalize(base)
+    second = normalize(base.model_copy(update={"link": "https://EXAMPLE.org/a#top", "revision": 2}))
+    assert first.article_id == second.article_id and second.revision == 2
+    other = normalize(base.model_copy(update={"link": "https://example.org/b"}))
+    assert other.article_id != first.article_id
+
+
+def test_example_feeds_are_in_the_repo() -> None:
+    assert sorted(p.name for p in (ROOT / "examples" / "feeds").iterdir()) == [
+        "science.atom",
+        "tech.json",
+        "world.xml",
+    ]
+    assert Path(SEED).exists()
