@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         description="`newswire run` serves examples/feeds on 127.0.0.1 and polls them too.",
     )
 
+    # Normalizer
+    dedup_window: int = Field(
+        default=20_000,
+        ge=100,
+        description="Recent articles the normalizer compares new ones with (duplicates).",
+    )
+
     # Local broker
     kafka_script: Path | None = Field(
         default=None,

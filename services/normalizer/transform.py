@@ -17,6 +17,7 @@ from ..core.records import Article, Embed, RawItem, utc_now
 from ..core.topics import ARTICLES
 from ..core.transform import Produce, Record
 from .canonical import canonical_url
+from .dedup import DuplicateWindow, near_signature
 from .embeds import cut_embeds
 from .extract import Page, extract_page
 from .language import detect_language
@@ -92,6 +93,29 @@ def normalize(item: RawItem) -> Article:
     )
 
 
-def to_articles(item: RawItem, record: Record, *, topic: str) -> Sequence[Produce]:
-    article = normalize(item)
-    return [Produce(topic, article.article_id, article, ARTICLES.ce_type)]
+class Normalizer:
+    """The transform with its memory: marks copies of articles seen in the window."""
+
+    def __init__(self, topic: str, window: DuplicateWindow | None = None) -> None:
+        self.topic = topic
+        self.window = window or DuplicateWindow()
+
+    def __call__(self, item: RawItem, record: Record) -> Sequence[Produce]:
+        article = normalize(item)
+        near = near_signature(article.text)
+        original = self.window.check(article.article_id, article.content_hash, near)
+        article = article.model_copy(
+            update={
+                "simhash": f"{near:016x}" if near is not None else None,
+                "duplicate_of": original,
+            }
+        )
+        if original is None:
+            self.window.add(article.article_id, article.content_hash, near)
+        return [Produce(self.topic, article.article_id, article, ARTICLES.ce_type)]
+
+    def remember(self, article: Article) -> None:
+        """Put an already published article into the window (rebuilding it on start)."""
+        if article.duplicate_of is None:
+            near = int(article.simhash, 16) if article.simhash else None
+            self.window.add(article.article_id, article.content_hash, near)

@@ -43,6 +43,9 @@ class Article(Contract):
     images: list[str] = Field(default_factory=list)
     embeds: list[Embed] = Field(default_factory=list)
     content_hash: str
+    simhash: str | None = Field(
+        default=None, description="64-bit SimHash of the text (16 hex digits), for near copies."
+    )
     duplicate_of: str | None = Field(
         default=None, description="article_id of the first copy when this is a duplicate."
     )
