@@ -16,6 +16,7 @@ from ..core.settings import Settings
 from ..core.topics import ARTICLES, RAW
 from ..core.transform import ModelTransform, Outcome, Record, model_transform
 from .dedup import DuplicateWindow
+from .metrics import NormalizerMetrics
 from .transform import Normalizer
 
 log = get_logger(__name__)
@@ -53,7 +54,9 @@ class WarmTransform:
 def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
     prefix = settings.topic_prefix
     normalizer = Normalizer(
-        ARTICLES.full_name(prefix), DuplicateWindow(capacity=settings.dedup_window)
+        ARTICLES.full_name(prefix),
+        DuplicateWindow(capacity=settings.dedup_window),
+        NormalizerMetrics(metrics.registry),
     )
     transform = model_transform(RawItem, normalizer, source=f"/newswire/{NAME}")
     return consuming_service(

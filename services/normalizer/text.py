@@ -17,9 +17,16 @@ class _TextParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.links: list[str] = []
+        self.images: list[str] = []
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href"):
+            self.links.append(str(found["href"]))
+        elif tag == "img" and found.get("src"):
+            self.images.append(str(found["src"]))
         if tag in SKIP_TAGS:
             self._skip += 1
         elif tag in BLOCK_TAGS:
@@ -37,10 +44,15 @@ class _TextParser(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
+    return parse_html(html)[0]
+
+
+def parse_html(html: str) -> tuple[str, list[str], list[str]]:
+    """Text (one paragraph per block), link targets and image sources, in order."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
-    return clean_text("".join(parser.parts))
+    return clean_text("".join(parser.parts)), parser.links, parser.images
 
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

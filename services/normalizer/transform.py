@@ -7,7 +7,9 @@ else from the item's HTML or plain text. Embedded social posts are cut out into
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -22,7 +24,8 @@ from .embeds import cut_embeds
 from .extract import Page, extract_page
 from .language import detect_language
 from .litter import remove_litter
-from .text import clean_text, first_sentence, html_to_text
+from .metrics import NormalizerMetrics
+from .text import clean_text, first_sentence, parse_html
 
 SUMMARY_CHARS = 300
 
@@ -31,21 +34,43 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in clean_text(text).split("\n\n") if p]
 
 
-def article_text(item: RawItem) -> tuple[str, list[Embed], Page | None]:
-    """Clean text, embeds, and what the page itself said (canonical URL, date...)."""
+@dataclass
+class Body:
+    """What the normalizer reads out of an item before building the article."""
+
+    text: str
+    embeds: list[Embed]
+    page: Page | None
+    links: list[str]
+    images: list[str]
+
+
+def _urls(found: list[str], base: str | None) -> list[str]:
+    urls = (canonical_url(u, base) for u in found)
+    return list(dict.fromkeys(u for u in urls if u and "pic.twitter.com" not in u))
+
+
+def article_body(item: RawItem) -> Body:
+    """Clean text, embeds, links, images, and what the page itself said."""
     page: Page | None = None
+    html = item.content_html or item.summary_html or ""
+    flat, links, images = parse_html(html) if html else ("", [], [])
     if item.content_text:
         raw = item.content_text
     elif item.page_html:
         page = extract_page(item.page_html, item.link)
-        raw = page.text
-        if not raw:
-            raw = html_to_text(item.content_html or item.summary_html or "")
+        raw = page.text or flat
+        _, links, images = parse_html(item.page_html)
     else:
-        raw = html_to_text(item.content_html or item.summary_html or "")
+        raw = flat
     paragraphs, embeds = cut_embeds(_paragraphs(raw))
-    text = "\n\n".join(remove_litter(paragraphs))
-    return text, embeds, page
+    return Body(
+        text="\n\n".join(remove_litter(paragraphs)),
+        embeds=embeds,
+        page=page,
+        links=_urls(links, item.link),
+        images=_urls(images, item.link),
+    )
 
 
 def article_id(item: RawItem, canonical: str | None) -> str:
@@ -55,7 +80,8 @@ def article_id(item: RawItem, canonical: str | None) -> str:
 
 
 def normalize(item: RawItem) -> Article:
-    text, embeds, page = article_text(item)
+    body = article_body(item)
+    text, embeds, page = body.text, body.embeds, body.page
     if not text:
         raise TransformError(f"item {item.item_id} from {item.source.uri} has no text")
     link = canonical_url(item.link) if item.link else None
@@ -86,6 +112,8 @@ def normalize(item: RawItem) -> Article:
         language=detect_language(text),
         word_count=len(text.split()),
         categories=item.categories,
+        links=body.links,
+        images=body.images,
         embeds=embeds,
         content_hash=content_hash(text),
         first_seen_at=item.first_seen_at,
@@ -96,11 +124,18 @@ def normalize(item: RawItem) -> Article:
 class Normalizer:
     """The transform with its memory: marks copies of articles seen in the window."""
 
-    def __init__(self, topic: str, window: DuplicateWindow | None = None) -> None:
+    def __init__(
+        self,
+        topic: str,
+        window: DuplicateWindow | None = None,
+        metrics: NormalizerMetrics | None = None,
+    ) -> None:
         self.topic = topic
         self.window = window or DuplicateWindow()
+        self.metrics = metrics
 
     def __call__(self, item: RawItem, record: Record) -> Sequence[Produce]:
+        started = time.perf_counter()
         article = normalize(item)
         near = near_signature(article.text)
         original = self.window.check(article.article_id, article.content_hash, near)
@@ -112,6 +147,10 @@ class Normalizer:
         )
         if original is None:
             self.window.add(article.article_id, article.content_hash, near)
+        if self.metrics is not None:
+            self.metrics.articles.labels("duplicate" if original else "original").inc()
+            self.metrics.text_chars.observe(len(article.text))
+            self.metrics.extraction_seconds.observe(time.perf_counter() - started)
         return [Produce(self.topic, article.article_id, article, ARTICLES.ce_type)]
 
     def remember(self, article: Article) -> None:

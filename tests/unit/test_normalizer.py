@@ -167,3 +167,28 @@ def test_example_feeds_are_in_the_repo() -> None:
         "world.xml",
     ]
     assert Path(SEED).exists()
+
+
+def test_blockquote_embeds_links_and_images_from_feed_html() -> None:
+    html = (
+        "<p>Officials reacted quickly to the announcement on Tuesday, with several statements "
+        'published online. <a href="https://example.org/story?utm_source=feed">More</a></p>'
+        "<p>One minister wrote:</p>"
+        '<blockquote class="twitter-tweet"><p lang="en">We will not back down. '
+        '<a href="https://t.co/x">pic.twitter.com/Abc123</a></p>&mdash; Jane Roe (@jane_roe) '
+        '<a href="https://twitter.com/jane_roe/status/1">March 3, 2023</a></blockquote>'
+        '<p>The debate continues. <img src="/img/a.jpg"></p>'
+    )
+    item = seed_article().model_copy(
+        update={"content_text": None, "content_html": html, "link": "https://example.org/a"}
+    )
+    article = normalize(item)
+    [embed] = article.embeds
+    assert (embed.author, embed.handle, embed.text) == (
+        "Jane Roe",
+        "@jane_roe",
+        "We will not back down.",
+    )
+    assert "back down" not in article.text and "One minister wrote:" in article.text
+    assert "https://example.org/story" in article.links
+    assert article.images == ["https://example.org/img/a.jpg"]
