@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -33,11 +34,14 @@ class WarmTransform:
         self.normalizer = normalizer
         self.bootstrap = bootstrap
         self.warm = False
+        self._lock = asyncio.Lock()
 
     async def __call__(self, records: Sequence[Record]) -> Sequence[Outcome]:
         if not self.warm:
-            await self._rebuild()
-            self.warm = True
+            async with self._lock:  # partitions start together: rebuild once
+                if not self.warm:
+                    await self._rebuild()
+                    self.warm = True
         return await self.inner(records)
 
     async def _rebuild(self) -> None:
