@@ -156,6 +156,9 @@ class ModelTransform(Generic[In]):
                 outcomes.append(Emit(outputs))
             except Exception as exc:  # every failure is routed, none is swallowed
                 outcomes.append(Failure.from_exception(exc))
+            # Let the event loop breathe between records: a CPU-heavy transform must not
+            # starve the consumer's heartbeats (the group would evict the process).
+            await asyncio.sleep(0)
         return outcomes
 
 
