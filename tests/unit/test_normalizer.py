@@ -192,3 +192,34 @@ def test_blockquote_embeds_links_and_images_from_feed_html() -> None:
     assert "back down" not in article.text and "One minister wrote:" in article.text
     assert "https://example.org/story" in article.links
     assert article.images == ["https://example.org/img/a.jpg"]
+
+
+def test_dates_come_from_the_item_then_the_page_then_the_file() -> None:
+    base = seed_article()
+    page = '<html><head><meta property="article:published_time" content="2024-10-20T23:30:00-05:00"></head><body><article><p>The council said on Sunday that the vote would go ahead as planned, despite the storm.</p></article></body></html>'
+    cet = datetime.fromisoformat("2024-10-22T09:15:00+02:00")
+    from_item = normalize(base.model_copy(update={"published": Timestamp(raw="x", utc=cet)}))
+    assert from_item.published_at == datetime(2024, 10, 22, 7, 15, tzinfo=UTC)
+    assert from_item.published_at_source == "item"
+    paged = base.model_copy(update={"content_text": None, "page_html": page})
+    from_page = normalize(paged)
+    assert from_page.published_at_source == "page" and from_page.published_at is not None
+    assert from_page.published_at.tzinfo is not None
+    assert from_page.published_at.date().isoformat() in ("2024-10-20", "2024-10-21")
+    from_file = normalize(base)
+    assert from_file.published_at_source == "file" and from_file.published_at == base.file_mtime
+    nothing = normalize(base.model_copy(update={"file_mtime": None}))
+    assert nothing.published_at is None and nothing.published_at_source is None
+
+
+def test_a_changed_article_is_a_new_revision_with_a_new_hash() -> None:
+    first = normalize(seed_article())
+    edited = seed_article().model_copy(
+        update={
+            "revision": 2,
+            "content_text": (seed_article().content_text or "") + "\nA correction.\n",
+        }
+    )
+    second = normalize(edited)
+    assert second.article_id == first.article_id and second.revision == 2
+    assert second.content_hash != first.content_hash and second.text.endswith("A correction.")
