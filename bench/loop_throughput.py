@@ -10,7 +10,7 @@ broker, in the same run:
 
 Time runs from the first record consumed to the last one committed.
 
-    python -m bench.loop_throughput [--records 50000] [--rounds 3] [--bootstrap HOST:PORT]
+    python -m bench.loop_throughput [--records 50000] [--rounds 5] [--bootstrap HOST:PORT]
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ async def newswire_loop(bootstrap: str, source: str, target: str, n: int) -> flo
 async def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=50_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bootstrap", help="a running broker (default: the local one)")
     args = parser.parse_args(argv)
     logs.configure("console", "WARNING")

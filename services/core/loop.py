@@ -52,7 +52,7 @@ class LoopConfig:
     group_id: str
     transactional_id_prefix: str
     client_id: str = "newswire"
-    batch_max_records: int = 1000
+    batch_max_records: int = 2000
     batch_timeout_ms: int = 200
     transaction_timeout_ms: int = 60_000
     request_timeout_ms: int = 30_000
@@ -281,7 +281,11 @@ class StreamLoop:
                 await self._process(tp, msgs)
                 self._failures = 0
                 self._broker_ok = True
-                msgs = self._waiting.pop(tp, [])
+                waiting = self._waiting.pop(tp, [])
+                cap = self.config.batch_max_records * WAITING_BATCHES
+                msgs, rest = waiting[:cap], waiting[cap:]
+                if rest:
+                    self._waiting[tp] = rest
         except KafkaError as exc:
             self._waiting.pop(tp, None)  # the partition was rewound: these come again
             self._transient_error = exc
@@ -359,7 +363,7 @@ class StreamLoop:
         try:
             await producer.begin_transaction()
             for out in outputs:
-                await producer.send(out.topic, out.value, key=out.key, headers=list(out.headers))
+                await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
             await producer.send_offsets_to_transaction({tp: records[-1].offset + 1}, cfg.group_id)
             await producer.commit_transaction()
         except ProducerFenced:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     # The consume-transform-produce loop
     batch_max_records: int = Field(
-        default=1000,
+        default=2000,
         ge=1,
         description="Records one poll takes at most; a partition's batch grows by what arrives "
         "while its previous transaction commits.",

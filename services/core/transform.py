@@ -5,6 +5,10 @@ either ``Emit`` (the records to produce, possibly none) or ``Failure`` (the reas
 cannot be processed). Failures are a second output stream that the loop routes to the
 service's dead-letter topic; they are values, not exceptions.
 
+``Record``, ``Output`` and ``Emit`` are plain slotted classes, not frozen ones (they are
+made for every record, and frozen dataclasses are several times slower to build): treat
+them as immutable all the same.
+
 Most services write a per-record function over a pydantic model and wrap it with
 ``model_transform``, which decodes and validates the input, encodes the outputs with
 CloudEvents headers, and turns a ``RecordError`` (or any exception) into a ``Failure``.
@@ -26,7 +30,7 @@ from .errors import DecodeError, RecordError
 from .records import utc_now
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
     """One consumed Kafka record."""
 
@@ -39,7 +43,7 @@ class Record:
     timestamp_ms: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Output:
     """One record to produce."""
 
@@ -49,7 +53,7 @@ class Output:
     headers: Headers = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Emit:
     """The record was processed: produce these outputs (none is fine)."""
 
