@@ -33,6 +33,8 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
     host = parts.hostname.lower().rstrip(".")
+    if not host:
+        return None
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"

@@ -18,6 +18,9 @@ from .common import Contract, UtcDatetime
 Health = Literal["new", "healthy", "backing_off", "failing"]
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class SeenItem:
     """What the ingester remembers of one item: stored packed, ``hash:revision:micros``
@@ -28,13 +31,13 @@ class SeenItem:
     first_seen_at: datetime
 
     def pack(self) -> str:
-        micros = round(self.first_seen_at.timestamp() * 1_000_000)
+        micros = (self.first_seen_at - EPOCH) // timedelta(microseconds=1)
         return f"{self.content_hash[:32]}:{self.revision}:{micros}"
 
     @classmethod
     def unpack(cls, packed: str) -> SeenItem:
         digest, revision, micros = packed.rsplit(":", 2)
-        first_seen = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=int(micros))
+        first_seen = EPOCH + timedelta(microseconds=int(micros))
         return cls(digest, int(revision), first_seen)
 
     def same_content(self, content_hash: str) -> bool:
