@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test lint bench kafka-stop clean
+.PHONY: run serve test lint tools bench kafka-stop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check services tests bench
 	$(BIN)/mypy services
 
-test: lint
+# promtool checks the shipped Prometheus rules (Debian's package `prometheus`).
+tools:
+	@command -v promtool >/dev/null || { \
+	  echo "installing promtool (Debian package prometheus)" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends prometheus >/dev/null \
+	  || { echo "could not install promtool: install the prometheus package, then retry" >&2; exit 1; }; }
+
+test: lint tools
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
