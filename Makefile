@@ -27,13 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check services tests bench
 	$(BIN)/mypy services
 
-# promtool checks the shipped Prometheus rules (Debian's package `prometheus`).
+# promtool checks the shipped Prometheus rules, and a real Prometheus server scrapes the
+# pipeline in the tests (Debian's package `prometheus`).
 tools:
-	@command -v promtool >/dev/null || { \
-	  echo "installing promtool (Debian package prometheus)" >&2; \
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  echo "installing Prometheus and promtool (Debian package prometheus)" >&2; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends prometheus >/dev/null \
-	  || { echo "could not install promtool: install the prometheus package, then retry" >&2; exit 1; }; }
+	  || { echo "could not install Prometheus: install the prometheus package, then retry" >&2; exit 1; }; }
 
 test: lint tools
 	$(BIN)/python -m pytest
