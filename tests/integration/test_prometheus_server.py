@@ -47,7 +47,7 @@ async def test_prometheus_scrapes_the_pipeline(kafka_bootstrap: str, tmp_path: P
         NEWSWIRE_SEEDS_DIR=str(seeds),
         NEWSWIRE_EXAMPLE_FEEDS="false",
     )
-    pipeline = subprocess.Popen(
+    pipeline = subprocess.Popen(  # noqa: ASYNC220 - returns at once
         [PYTHON, "-m", "services", "run"], env=env, stderr=subprocess.DEVNULL
     )
     server = subprocess.Popen(  # noqa: ASYNC220 - returns at once
