@@ -206,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:
-    from .core import schemas as schema_files
+    from . import reference as schema_files
     from .core.tail import tail
 
     if args.command == "run":

@@ -30,6 +30,8 @@ LagSample = tuple[str, str, str, float]  # service, topic, partition, records
 class LagCollector(Collector):
     """``newswire_consumer_lag_records``, computed when scraped from the loops' state."""
 
+    labelnames = ("service", "topic", "partition")
+
     def __init__(self) -> None:
         self.sources: list[Callable[[], Iterable[LagSample]]] = []
 
@@ -37,7 +39,7 @@ class LagCollector(Collector):
         family = GaugeMetricFamily(
             "newswire_consumer_lag_records",
             "High-water mark minus the next offset to process, per input partition.",
-            labels=["service", "topic", "partition"],
+            labels=list(self.labelnames),
         )
         for source in self.sources:
             for service, topic, partition, value in source():

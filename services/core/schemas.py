@@ -13,6 +13,8 @@ from .settings import Settings
 from .topics import ALL_TOPICS, Topic
 
 DEFAULT_PREFIX = "news"
+EXTRA_DOCS: dict[str, str] = {}
+"""More generated documents (file name -> text), registered by ``services.reference``."""
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -103,6 +105,7 @@ def _docs(docs_dir: Path) -> dict[Path, str]:
     return {
         docs_dir / "topics.md": render_topics_doc(),
         docs_dir / "configuration.md": render_settings_doc(),
+        **{docs_dir / name: text for name, text in EXTRA_DOCS.items()},
     }
 
 

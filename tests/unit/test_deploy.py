@@ -37,3 +37,60 @@ def test_prometheus_scrapes_the_services_on_their_port() -> None:
     targets = job["static_configs"][0]["targets"]
     port = Settings.model_fields["http_port"].default
     assert sorted(targets) == sorted(f"{s}:{port}" for s in ("ingester", "normalizer", "enricher"))
+
+
+def k8s_documents() -> list[dict[str, object]]:
+    docs: list[dict[str, object]] = []
+    for path in sorted((ROOT / "deploy" / "k8s").glob("*.yaml")):
+        docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return docs
+
+
+def test_k8s_deployments_have_probes_settings_and_a_metrics_service() -> None:
+    docs = k8s_documents()
+    kustomization = yaml.safe_load((ROOT / "deploy" / "k8s" / "kustomization.yaml").read_text())
+    assert all((ROOT / "deploy" / "k8s" / r).exists() for r in kustomization["resources"])
+    config = next(
+        d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "newswire-settings"
+    )  # type: ignore[index]
+    for key in config["data"]:  # type: ignore[index]
+        assert key in FIELDS, f"the ConfigMap sets {key}, which no setting reads"
+    port = Settings.model_fields["http_port"].default
+    assert config["data"]["NEWSWIRE_HTTP_PORT"] == str(port)  # type: ignore[index]
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}  # type: ignore[index]
+    assert set(deployments) == {"ingester", "normalizer", "enricher"}
+    services = {d["metadata"]["name"] for d in docs if d["kind"] == "Service"}  # type: ignore[index]
+    for name, deployment in deployments.items():
+        pod = deployment["spec"]["template"]  # type: ignore[index]
+        [container] = pod["spec"]["containers"]
+        assert container["args"] == [name]
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["ports"][0]["containerPort"] == port
+        assert pod["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+        assert container["resources"]["requests"]
+        assert f"{name}-metrics" in services
+
+
+def test_the_dashboard_queries_only_exported_metrics() -> None:
+    import json
+
+    from tests.unit.test_prometheus import exported_metrics
+
+    dashboard = json.loads(
+        (ROOT / "deploy" / "grafana" / "dashboards" / "newswire.json").read_text()
+    )
+    exported = exported_metrics()
+    queried = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\b(newswire_[a-z_]+|up)\b", target["expr"])
+    }
+    unknown = {
+        q
+        for q in queried - {"up"}
+        if q not in exported and q.removesuffix("_bucket") not in exported
+    }
+    assert not unknown, sorted(unknown)
+    assert len(dashboard["panels"]) >= 10

@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
-from services.core.schemas import drift, export, render_schemas
+from services.core.schemas import render_schemas
 from services.core.topics import ALL_TOPICS
+from services.reference import drift, export
 
 ROOT = Path(__file__).resolve().parents[2]
 
