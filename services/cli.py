@@ -194,6 +194,11 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--max", type=int, help="stop after this many records")
     tail.add_argument("--idle-exit", type=float, help="stop after this many quiet seconds")
     tail.add_argument("--json", action="store_true", help="one JSON object per line")
+    analyze = sub.add_parser(
+        "analyze", help="one article through normalize and enrich, without Kafka"
+    )
+    analyze.add_argument("path", help="a file (text, Markdown, HTML, JSON, feed), or - for stdin")
+    analyze.add_argument("--format", choices=["text", "json"], default="text")
     feeds = sub.add_parser("feeds", help="manage the feed list, or show the feeds' health")
     feeds_sub = feeds.add_subparsers(dest="feeds_action", required=True, metavar="ACTION")
     opml = feeds_sub.add_parser("import", help="add the feeds of an OPML file to the feed list")
@@ -242,6 +247,10 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         )
     elif args.command == "feeds":
         return _feeds(args, settings)
+    elif args.command == "analyze":
+        from .analyze import main as analyze_main
+
+        return analyze_main(args.path, args.format)
     elif args.command == "kafka":
         return subprocess.run(["bash", str(kafka_script(settings)), args.action]).returncode
     return 0

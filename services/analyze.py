@@ -1,0 +1,85 @@
+"""``newswire analyze PATH``: one article through ingest, normalize and enrich, no Kafka.
+
+The same code as the services: the seed-file reader, the normalizer's transform and the
+enricher's extractor, so what it prints is what the pipeline would publish.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from .core.errors import RecordError
+from .core.records import SourceState
+from .enricher.transform import NO_EXTRACTOR, extract_nothing
+from .ingester.files import read_seed, seed_items, source_id
+from .normalizer.transform import normalize
+
+
+def analyze(path: Path) -> list[dict[str, Any]]:
+    """One result per item of the file (a feed file has several)."""
+    now = datetime.now(UTC)
+    seed = read_seed(path.parent, path)
+    state = SourceState(source_id=source_id(seed.relative), kind="file", uri=seed.relative)
+    items, _ = seed_items(seed, state, now)
+    results = []
+    for item in items:
+        article = normalize(item)
+        entities, claims = extract_nothing(article)
+        results.append(
+            {
+                "article": article.model_dump(mode="json"),
+                "entities": [e.model_dump(mode="json") for e in entities],
+                "claims": [c.model_dump(mode="json") for c in claims],
+                "extractor": NO_EXTRACTOR.model_dump(mode="json"),
+            }
+        )
+    return results
+
+
+def analyze_stdin(text: str, suffix: str = ".txt") -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"stdin{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return analyze(path)
+
+
+def show(results: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
+    for result in results:
+        a = result["article"]
+        print(f"{a['title']}", file=out)
+        print(
+            f"  {a['word_count']} words, language {a['language']}, published "
+            f"{a['published_at']} ({a['published_at_source']}), id {a['article_id']}",
+            file=out,
+        )
+        for embed in a["embeds"]:
+            print(
+                f"  embedded post by {embed['author']} ({embed['handle']}, {embed['date']}): "
+                f"{embed['text'][:80]}".replace("\n", " / "),
+                file=out,
+            )
+        print(f"  entities: {len(result['entities'])}, claims: {len(result['claims'])}", file=out)
+        print("", file=out)
+        print(a["text"], file=out)
+
+
+def main(path: str, fmt: str, out: TextIO = sys.stdout) -> int:
+    try:
+        results = analyze_stdin(sys.stdin.read()) if path == "-" else analyze(Path(path))
+    except RecordError as exc:
+        print(f"newswire analyze: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError:
+        print(f"newswire analyze: {path}: no such file", file=sys.stderr)
+        return 1
+    if fmt == "json":
+        for result in results:
+            print(json.dumps(result, ensure_ascii=False), file=out)
+    else:
+        show(results, out)
+    return 0
