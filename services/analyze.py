@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from .core.errors import RecordError
 from .core.records import SourceState
-from .enricher.transform import NO_EXTRACTOR, extract_nothing
+from .enricher.transform import ENTITY_EXTRACTOR, extract_entities_only
 from .ingester.files import read_seed, seed_items, source_id
 from .normalizer.transform import normalize
 
@@ -29,13 +29,13 @@ def analyze(path: Path) -> list[dict[str, Any]]:
     results = []
     for item in items:
         article = normalize(item)
-        entities, claims = extract_nothing(article)
+        entities, claims = extract_entities_only(article)
         results.append(
             {
                 "article": article.model_dump(mode="json"),
                 "entities": [e.model_dump(mode="json") for e in entities],
                 "claims": [c.model_dump(mode="json") for c in claims],
-                "extractor": NO_EXTRACTOR.model_dump(mode="json"),
+                "extractor": ENTITY_EXTRACTOR.model_dump(mode="json"),
             }
         )
     return results
@@ -63,7 +63,9 @@ def show(results: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
                 f"{embed['text'][:80]}".replace("\n", " / "),
                 file=out,
             )
-        print(f"  entities: {len(result['entities'])}, claims: {len(result['claims'])}", file=out)
+        names = ", ".join(f"{e['name']} ({e['type']})" for e in result["entities"][:12])
+        print(f"  entities: {names or '-'}", file=out)
+        print(f"  claims: {len(result['claims'])}", file=out)
         print("", file=out)
         print(a["text"], file=out)
 

@@ -1,7 +1,7 @@
 """The enricher's per-article transform: ``Article`` -> ``Enrichment`` (+ entities, claims).
 
-Entity and claim extraction plug in through ``Extract``; the default extracts nothing, so
-the pipeline runs end to end before a model is configured.
+Entity and claim extraction plug in through ``Extract``. ``extract_entities_only`` runs
+the entity layer (``entities.py``); claim extraction is not built yet, so claims are empty.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..core.records import (
 )
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
 from ..core.transform import Produce, Record
+from .entities import MODEL, MODEL_VERSION, extract_entities
 
 Extract = Callable[[Article], tuple[list[Entity], list[Claim]]]
 
@@ -31,11 +32,20 @@ def extract_nothing(article: Article) -> tuple[list[Entity], list[Claim]]:
     return [], []
 
 
+ENTITY_EXTRACTOR = Extractor(
+    name="newswire-entities", version="0.1", model=MODEL, model_version=MODEL_VERSION
+)
+
+
+def extract_entities_only(article: Article) -> tuple[list[Entity], list[Claim]]:
+    return extract_entities(article.text, article.title), []
+
+
 @dataclass(frozen=True)
 class Enrich:
     prefix: str
-    extract: Extract = extract_nothing
-    extractor: Extractor = NO_EXTRACTOR
+    extract: Extract = extract_entities_only
+    extractor: Extractor = ENTITY_EXTRACTOR
 
     def __call__(self, article: Article, record: Record) -> Sequence[Produce]:
         entities: list[Entity] = []

