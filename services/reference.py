@@ -7,6 +7,7 @@ from prometheus_client import CollectorRegistry
 
 from .core import schemas
 from .core.metrics import Metrics
+from .enricher.metrics import EnricherMetrics
 from .ingester.metrics import IngesterMetrics
 from .normalizer.metrics import NormalizerMetrics
 
@@ -16,6 +17,7 @@ def all_metrics() -> CollectorRegistry:
     Metrics(registry)
     IngesterMetrics(registry)
     NormalizerMetrics(registry)
+    EnricherMetrics(registry)
     return registry
 
 

@@ -9,6 +9,7 @@ from ..core.records import Article
 from ..core.settings import Settings
 from ..core.topics import ARTICLES
 from ..core.transform import model_transform
+from .metrics import EnricherMetrics
 from .transform import Enrich
 
 NAME = "enricher"
@@ -22,5 +23,9 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
         bootstrap=bootstrap,
         metrics=metrics,
         input_topics=[ARTICLES.full_name(prefix)],
-        transform=model_transform(Article, Enrich(prefix), source=f"/newswire/{NAME}"),
+        transform=model_transform(
+            Article,
+            Enrich(prefix, metrics=EnricherMetrics(metrics.registry)),
+            source=f"/newswire/{NAME}",
+        ),
     )

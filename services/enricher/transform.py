@@ -6,6 +6,7 @@ the entity layer (``entities.py``); claim extraction is not built yet, so claims
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from ..core.records import (
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
 from ..core.transform import Produce, Record
 from .entities import MODEL, MODEL_VERSION, extract_entities
+from .metrics import EnricherMetrics
 
 Extract = Callable[[Article], tuple[list[Entity], list[Claim]]]
 
@@ -46,8 +48,10 @@ class Enrich:
     prefix: str
     extract: Extract = extract_entities_only
     extractor: Extractor = ENTITY_EXTRACTOR
+    metrics: EnricherMetrics | None = None
 
     def __call__(self, article: Article, record: Record) -> Sequence[Produce]:
+        started = time.perf_counter()
         entities: list[Entity] = []
         claims: list[Claim] = []
         if article.duplicate_of is None:  # a copy's enrichment is the original's
@@ -62,6 +66,16 @@ class Enrich:
             first_seen_at=article.first_seen_at,
             enriched_at=utc_now(),
         )
+        if self.metrics is not None:
+            m = self.metrics
+            m.enriched.labels("duplicate" if article.duplicate_of else "analysed").inc()
+            if article.duplicate_of is None:
+                m.entities.observe(len(entities))
+                m.claims.observe(len(claims))
+            m.seconds.observe(time.perf_counter() - started)
+            m.freshness.observe(
+                max(0.0, (enrichment.enriched_at - article.first_seen_at).total_seconds())
+            )
         key = article.article_id
         out = [Produce(ENRICHED.full_name(self.prefix), key, enrichment, ENRICHED.ce_type)]
         out += [

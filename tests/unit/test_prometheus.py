@@ -8,11 +8,8 @@ import shutil
 import subprocess
 
 import yaml
-from prometheus_client import CollectorRegistry
 
-from services.core.metrics import Metrics
-from services.ingester.metrics import IngesterMetrics
-from services.normalizer.metrics import NormalizerMetrics
+from services.reference import all_metrics
 from tests.conftest import ROOT
 
 PROMETHEUS = ROOT / "deploy" / "prometheus"
@@ -47,11 +44,7 @@ def test_every_alert_has_a_rule_unit_test_and_they_pass() -> None:
 
 
 def exported_metrics() -> set[str]:
-    registry = CollectorRegistry()
-    metrics = Metrics(registry)
-    IngesterMetrics(registry)
-    NormalizerMetrics(registry)
-    metrics.lag.sources.append(lambda: [("s", "t", "0", 1.0)])
+    registry = all_metrics()
     names = set()
     for family in registry.collect():
         names |= {s.name for s in family.samples}

@@ -1,0 +1,41 @@
+"""The enricher's metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+PER_ARTICLE = (0, 1, 2, 5, 10, 20, 50, 100, 200)
+
+
+class EnricherMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.enriched = Counter(
+            "newswire_articles_enriched_total",
+            "Article revisions enriched, by kind (analysed, duplicate: points to the original).",
+            ["kind"],
+            registry=registry,
+        )
+        self.entities = Histogram(
+            "newswire_entities_per_article",
+            "Entities found per analysed article.",
+            buckets=PER_ARTICLE,
+            registry=registry,
+        )
+        self.claims = Histogram(
+            "newswire_claims_per_article",
+            "Attributed claims found per analysed article.",
+            buckets=PER_ARTICLE,
+            registry=registry,
+        )
+        self.seconds = Histogram(
+            "newswire_enrichment_duration_seconds",
+            "Time to enrich one article.",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=registry,
+        )
+        self.freshness = Histogram(
+            "newswire_freshness_seconds",
+            "End-to-end freshness: enriched time minus the time the item was first seen.",
+            buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200),
+            registry=registry,
+        )
