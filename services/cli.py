@@ -205,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     opml.add_argument("opml", type=Path)
     opml.add_argument("--list", type=Path, help="feed list to update (NEWSWIRE_FEEDS_FILE)")
     feeds_sub.add_parser("status", help="every source's health, from the ingester's state")
+    sub.add_parser("topics", help="create the topics that do not exist yet, and exit")
     kafka = sub.add_parser("kafka", help="start, stop or show the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status"])
     return parser
@@ -251,6 +252,18 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         from .analyze import main as analyze_main
 
         return analyze_main(args.path, args.format)
+    elif args.command == "topics":
+        bootstrap = resolve_bootstrap(settings)
+        created = asyncio.run(
+            ensure_topics(
+                bootstrap,
+                ALL_TOPICS,
+                prefix=settings.topic_prefix,
+                partitions=settings.kafka_partitions,
+                replication_factor=settings.kafka_replication_factor,
+            )
+        )
+        print(f"{len(created)} topics created, {len(ALL_TOPICS) - len(created)} already there")
     elif args.command == "kafka":
         return subprocess.run(["bash", str(kafka_script(settings)), args.action]).returncode
     return 0

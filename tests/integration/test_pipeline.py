@@ -69,3 +69,19 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
     letter = DeadLetter.model_validate_json(dead.value)
     assert letter.source_uri and letter.source_uri.endswith("broken.txt")
     assert letter.stage == "read" and "not UTF-8" in letter.error_message
+
+
+async def test_topics_command_creates_every_topic_once(kafka_bootstrap: str) -> None:
+    from services.core.topics import ALL_TOPICS
+
+    prefix = f"topics{uuid.uuid4().hex[:6]}"
+    env = service_env(kafka_bootstrap, NEWSWIRE_TOPIC_PREFIX=prefix)
+    command = [PYTHON, "-m", "services", "topics"]
+    first = await asyncio.to_thread(
+        subprocess.run, command, env=env, capture_output=True, text=True
+    )
+    assert first.returncode == 0 and first.stdout.startswith(f"{len(ALL_TOPICS)} topics created")
+    again = await asyncio.to_thread(
+        subprocess.run, command, env=env, capture_output=True, text=True
+    )
+    assert again.stdout.startswith(f"0 topics created, {len(ALL_TOPICS)} already there")

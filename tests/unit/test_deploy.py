@@ -21,6 +21,12 @@ def test_compose_sets_only_real_settings_and_runs_real_services() -> None:
                 assert key in FIELDS, f"{name} sets {key}, which no setting reads"
     for name in ("ingester", "normalizer", "enricher"):
         assert services[name]["command"] == [name]
+        assert "/healthz" in " ".join(services[name]["healthcheck"]["test"])
+        assert (
+            services[name]["depends_on"]["topics"]["condition"] == "service_completed_successfully"
+        )
+        assert "ports" not in services[name]  # so that --scale works
+    assert services["topics"]["command"] == ["topics"]
 
 
 def test_dockerfile_settings_and_port() -> None:
