@@ -140,6 +140,8 @@ def _print_summary(metrics: Metrics, bootstrap: str, settings: Settings) -> None
         for s in family.samples
         if s.name.endswith("_total") and s.labels["service"] == "ingester"
     )
+    if not any(produced.values()) and not dead:
+        print("\nnothing new this run: every source was already ingested (state is kept in Kafka)")
     print("\nrecords written this run:")
     for topic in sorted(produced):
         if ".deadletter." not in topic:
