@@ -1,111 +1,175 @@
 #!/usr/bin/env bash
 # The local single-node Apache Kafka broker (KRaft, combined broker and controller) on
-# 127.0.0.1, for `newswire run` and the test suite. No Docker: Java 17 and Maven.
+# 127.0.0.1, for `newswire run` and the test suite. No Docker: Java 17+ and Maven.
 #
 #   deploy/kafka/kafka.sh start       start it (or find it running); prints host:port
-#   deploy/kafka/kafka.sh stop        stop it
-#   deploy/kafka/kafka.sh status      "running host:port (pid N)", or exit 3
+#   deploy/kafka/kafka.sh stop        stop it (exit 0 also when none runs)
+#   deploy/kafka/kafka.sh status      "running host:port (pid N)", or "not running" and exit 3
 #   deploy/kafka/kafka.sh bootstrap   print host:port if running, or exit 3
 #
+# Only the bootstrap address goes to stdout; progress and errors go to stderr.
+#
 # Environment:
-#   NEWSWIRE_CACHE_DIR        jars and default state   (~/.cache/newswire)
+#   NEWSWIRE_CACHE_DIR        jars and default state   (${XDG_CACHE_HOME:-~/.cache}/newswire)
 #   NEWSWIRE_KAFKA_STATE_DIR  data, config, log, pid   ($NEWSWIRE_CACHE_DIR/broker)
 #   NEWSWIRE_KAFKA_HEAP       JVM heap options         (-Xmx512m -Xms256m)
 #
 # The jars (org.apache.kafka:kafka_2.13 and its dependencies, pinned in pom.xml) are
 # resolved by Maven once, into $NEWSWIRE_CACHE_DIR/kafka-<version>/libs.
+#
+# The state folder holds: server.properties, data/ (the log dirs), broker.pid, bootstrap
+# (host:port of the running broker), ports (the last ports used) and broker.log.
 set -euo pipefail
-
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-pom="$here/pom.xml"
-cache="${NEWSWIRE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newswire}"
-state="${NEWSWIRE_KAFKA_STATE_DIR:-$cache/broker}"
-heap="${NEWSWIRE_KAFKA_HEAP:--Xmx512m -Xms256m}"
-version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
-libs="$cache/kafka-$version/libs"
-pidfile="$state/broker.pid"
-addrfile="$state/bootstrap"
-log="$state/broker.log"
 
 say() { echo "kafka.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+pom="$here/pom.xml"
+log4j_config="$here/log4j2.properties"
+[ -f "$pom" ] || die "$pom is missing"
+version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom" | head -n 1)"
+[ -n "$version" ] || die "no <kafka.version> property in $pom"
+
+cache="${NEWSWIRE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newswire}"
+state="${NEWSWIRE_KAFKA_STATE_DIR:-$cache/broker}"
+read -r -a heap <<<"${NEWSWIRE_KAFKA_HEAP:--Xmx512m -Xms256m}"
+libs="$cache/kafka-$version/libs"
+config="$state/server.properties"
+data="$state/data"
+pidfile="$state/broker.pid"
+addrfile="$state/bootstrap"
+portsfile="$state/ports"
+log="$state/broker.log"
+start_timeout=90
+stop_timeout=30
+
 need() {
-  command -v "$1" >/dev/null 2>&1 || die "$1 is not installed: $2"
+  command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH: $2"
+}
+
+# java with Kafka's classpath; its logging goes to the broker log (see log4j2.properties).
+kjava() {
+  java -Dlog4j2.configurationFile="$log4j_config" -Dnewswire.kafka.log="$log" \
+    -cp "$libs/*" "$@"
 }
 
 # --- the jars ---------------------------------------------------------------------------
 
+tmp_libs=""
+cleanup() { if [ -n "$tmp_libs" ]; then rm -rf "$tmp_libs"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 fetch_jars() {
   [ -f "$libs/.complete" ] && return 0
-  need mvn "install Maven (apt-get install maven) to fetch Kafka $version"
+  need mvn "install Maven 3 (e.g. apt-get install maven) so that Kafka $version can be fetched"
   say "fetching Apache Kafka $version and its dependencies with Maven (once) into $libs"
   mkdir -p "$(dirname "$libs")"
-  local tmp
-  tmp="$(mktemp -d "$(dirname "$libs")/libs.XXXXXX")"
-  if ! mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-      -DoutputDirectory="$tmp" -DincludeScope=runtime >&2; then
-    rm -rf "$tmp"
-    die "Maven could not fetch Kafka $version: check that Maven Central is reachable, then retry"
+  # Leftovers of downloads killed outright (kill -9, power loss).
+  find "$(dirname "$libs")" -maxdepth 1 -name 'libs.tmp.*' -mmin +60 -exec rm -rf {} + \
+    2>/dev/null || true
+  # Copy into a temporary folder, then rename it: an interrupted download is never
+  # taken for a complete one.
+  tmp_libs="$(mktemp -d "$(dirname "$libs")/libs.tmp.XXXXXX")"
+  chmod 755 "$tmp_libs"
+  # Maven's output is shown only when it fails (with -q it is empty on success, apart
+  # from stray colour codes of Maven 3.8).
+  if ! mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$tmp_libs" \
+      -DincludeScope=runtime >"$tmp_libs/.maven.log" 2>&1; then
+    tail -n 40 "$tmp_libs/.maven.log" >&2
+    die "Maven could not fetch Kafka $version (output above): check that Maven Central" \
+      "(or your Maven mirror) is reachable, then run this again"
   fi
-  touch "$tmp/.complete"
+  rm -f "$tmp_libs/.maven.log"
+  touch "$tmp_libs/.complete"
+  if [ -f "$libs/.complete" ]; then
+    return 0  # fetched meanwhile by another run; ours is removed on exit
+  fi
   rm -rf "$libs"
-  mv "$tmp" "$libs"
+  mv "$tmp_libs" "$libs"
+  tmp_libs=""
 }
 
 # --- state ------------------------------------------------------------------------------
 
+# The pid of this state folder's broker, if it runs. A pid that now belongs to another
+# program (after a reboot, say) does not count.
 running_pid() {
   [ -f "$pidfile" ] || return 1
-  local pid
+  local pid args
   pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  case "$pid" in '' | *[!0-9]*) return 1 ;; esac
+  kill -0 "$pid" 2>/dev/null || return 1
+  if command -v ps >/dev/null 2>&1; then
+    args="$(ps -ww -o args= -p "$pid" 2>/dev/null)" || return 1
+    case "$args" in *"kafka.Kafka $config"*) ;; *) return 1 ;; esac
+  fi
   echo "$pid"
 }
 
-# Exit 0 when a broker answers a Metadata request (v4) with at least one broker.
+# Exit 0 when host:port answers a Kafka Metadata request (v4, the oldest that Kafka 4
+# accepts) listing at least one broker.
 answers() {
   python3 - "$1" <<'PY'
 import socket, struct, sys
+
 host, port = sys.argv[1].rsplit(":", 1)
-client = b"newswire-kafka-sh"
-body = struct.pack(">hhih", 3, 4, 7, len(client)) + client + struct.pack(">ib", -1, 0)
+correlation_id = 0x6E77
+client_id = b"newswire-kafka-sh"
+# Request header v1: api_key 3 (Metadata), api_version 4, correlation id, client id.
+# Body v4: topics = null (all topics), allow_auto_topic_creation = false.
+request = struct.pack(">hhih", 3, 4, correlation_id, len(client_id)) + client_id
+request += struct.pack(">ib", -1, 0)
+
+
+def read_exactly(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise OSError("connection closed")
+        buf += chunk
+    return buf
+
+
 try:
-    with socket.create_connection((host, int(port)), timeout=2) as s:
-        s.sendall(struct.pack(">i", len(body)) + body)
-        head = b""
-        while len(head) < 16:
-            chunk = s.recv(16 - len(head))
-            if not chunk:
-                sys.exit(1)
-            head += chunk
-        _size, correlation, _throttle, brokers = struct.unpack(">iiii", head)
-        sys.exit(0 if correlation == 7 and brokers >= 1 else 1)
-except OSError:
+    with socket.create_connection((host, int(port)), timeout=3) as sock:
+        sock.sendall(struct.pack(">i", len(request)) + request)
+        (size,) = struct.unpack(">i", read_exactly(sock, 4))
+        if size < 12:
+            sys.exit(1)
+        # Response v4: correlation id, throttle_time_ms, then the brokers array.
+        got_id, _throttle, brokers = struct.unpack(">iii", read_exactly(sock, 12))
+except (OSError, ValueError):
     sys.exit(1)
+sys.exit(0 if got_id == correlation_id and brokers >= 1 else 1)
 PY
 }
 
+# Print a free TCP port on 127.0.0.1: $1 itself when it is given and free, else any.
 free_port() {
   python3 - "${1:-0}" <<'PY'
 import socket, sys
+
 wanted = int(sys.argv[1])
 for port in ([wanted] if wanted else []) + [0]:
-    s = socket.socket()
-    try:
+    with socket.socket() as s:
+        # Like the broker's own listener, so that a port in TIME_WAIT counts as free.
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    print(s.getsockname()[1])
-    s.close()
-    break
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(s.getsockname()[1])
+        break
 PY
 }
 
 write_config() {
   local port="$1" controller="$2"
-  cat >"$state/server.properties" <<EOF
+  cat >"$config" <<EOF
 # Written by deploy/kafka/kafka.sh: a single-node KRaft broker for local use.
 process.roles=broker,controller
 node.id=1
@@ -115,7 +179,7 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
-log.dirs=$state/data
+log.dirs=$data
 num.partitions=3
 auto.create.topics.enable=false
 offsets.topic.replication.factor=1
@@ -129,72 +193,101 @@ group.initial.rebalance.delay.ms=0
 EOF
 }
 
+show_log() {
+  if [ -s "$log" ]; then
+    say "last lines of $log:"
+    tail -n 30 "$log" | awk '{ print "  " $0 }' >&2
+  fi
+}
+
 # --- commands ---------------------------------------------------------------------------
 
 start() {
-  local pid
-  if pid="$(running_pid)" && [ -f "$addrfile" ] && answers "$(cat "$addrfile")"; then
-    cat "$addrfile"
-    return 0
+  need python3 "it picks the ports and checks that the broker answers"
+  local pid=""
+  if pid="$(running_pid)"; then
+    if [ -f "$addrfile" ] && answers "$(cat "$addrfile")"; then
+      cat "$addrfile"
+      return 0
+    fi
+    say "the broker (pid $pid) does not answer: restarting it"
+    stop
   fi
-  [ -n "${pid:-}" ] && stop
-  need java "install a Java 17+ runtime (apt-get install openjdk-17-jre-headless)"
-  need python3 "it checks that the broker answers"
+  rm -f "$pidfile" "$addrfile"
+  need java "install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)"
   fetch_jars
   mkdir -p "$state"
 
-  # Reuse the previous ports when they are free, so that the data (whose controller
-  # address is recorded at format time) survives a restart. Otherwise start afresh:
-  # this broker is for local use, and its data is disposable.
+  # Reuse the last ports when they are free: the controller's address is written into
+  # the data at format time, so the data (topics, offsets) then survives a restart.
+  # When they are taken, start afresh with new ports and empty data: this broker is for
+  # local development, its data is disposable.
   local port="" controller=""
-  if [ -f "$state/ports" ]; then
-    read -r port controller <"$state/ports" || true
-    [ "$(free_port "$port")" = "$port" ] && [ "$(free_port "$controller")" = "$controller" ] \
-      || port=""
+  if [ -f "$portsfile" ]; then
+    read -r port controller <"$portsfile" || true
+    if [ -z "$port" ] || [ -z "$controller" ] \
+        || [ "$(free_port "$port")" != "$port" ] \
+        || [ "$(free_port "$controller")" != "$controller" ]; then
+      [ -z "$port" ] || say "the last ports ($port, $controller) are taken: new ports, empty data"
+      port=""
+    fi
   fi
   if [ -z "$port" ]; then
     port="$(free_port)"
     controller="$(free_port)"
     while [ "$controller" = "$port" ]; do controller="$(free_port)"; done
-    rm -rf "$state/data"
+    rm -rf "$data"
   fi
-  echo "$port $controller" >"$state/ports"
+  echo "$port $controller" >"$portsfile"
   write_config "$port" "$controller"
+  if [ -f "$log" ]; then mv -f "$log" "$log.1"; fi
 
-  local cp="$libs/*"
-  if [ ! -f "$state/data/meta.properties" ]; then
+  if [ ! -f "$data/meta.properties" ]; then
     local cluster
-    cluster="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n 1)"
-    java -cp "$cp" kafka.tools.StorageTool format --standalone -t "$cluster" \
-      -c "$state/server.properties" >>"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "formatting the broker's storage in $state/data failed (log above)"; }
+    cluster="$(kjava kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n 1)"
+    [ -n "$cluster" ] || { show_log; die "could not generate a cluster id with Kafka's StorageTool"; }
+    if ! kjava kafka.tools.StorageTool format --standalone -t "$cluster" -c "$config" \
+        >>"$log" 2>&1; then
+      show_log
+      die "formatting the broker's storage in $data failed; remove $state and run start again"
+    fi
   fi
 
-  say "starting the broker on 127.0.0.1:$port (log: $log)"
-  # shellcheck disable=SC2086 # $heap holds several JVM options
-  nohup setsid java $heap -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" -Dnewswire.kafka.log="$log" \
-    -cp "$cp" kafka.Kafka "$state/server.properties" >>"$log" 2>&1 </dev/null &
-  echo $! >"$pidfile"
+  local address="127.0.0.1:$port"
+  say "starting Kafka $version on $address (log: $log)"
+  local detach=()
+  if command -v setsid >/dev/null 2>&1; then detach=(setsid); fi
+  # Its own session (setsid): the broker outlives this script and ignores the terminal's
+  # Ctrl-C. setsid does not fork here (a script's background job is no group leader),
+  # so $! is the broker's pid.
+  nohup ${detach[@]+"${detach[@]}"} java ${heap[@]+"${heap[@]}"} -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$log4j_config" -Dnewswire.kafka.log="$log" \
+    -cp "$libs/*" kafka.Kafka "$config" >>"$log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$pidfile"
 
-  local address="127.0.0.1:$port" waited=0
+  local began=$SECONDS next_note=$((SECONDS + 5))
   while ! answers "$address"; do
-    if ! running_pid >/dev/null; then
-      tail -n 30 "$log" >&2
+    if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$pidfile"
-      die "the broker exited during start-up (log above, full log in $log)"
+      show_log
+      die "the broker exited while starting (full log: $log). Fix the cause shown above" \
+        "(e.g. a port taken meanwhile: just run start again), or remove $state to start afresh"
     fi
-    if [ "$waited" -ge 90 ]; then
-      tail -n 30 "$log" >&2
+    if [ $((SECONDS - began)) -ge "$start_timeout" ]; then
+      show_log
       stop
-      die "the broker did not answer within 90 s (log above, full log in $log)"
+      die "the broker did not answer on $address within ${start_timeout}s (full log: $log);" \
+        "check the log above, free some memory or CPU, then run start again"
     fi
-    [ $((waited % 5)) -eq 4 ] && say "waiting for the broker to answer (${waited}s)"
-    sleep 1
-    waited=$((waited + 1))
+    if [ "$SECONDS" -ge "$next_note" ]; then
+      say "waiting for the broker to answer ($((SECONDS - began))s)"
+      next_note=$((SECONDS + 5))
+    fi
+    sleep 0.5
   done
   echo "$address" >"$addrfile"
-  say "broker ready at $address"
+  say "broker ready at $address after $((SECONDS - began))s (pid $pid)"
   echo "$address"
 }
 
@@ -202,19 +295,22 @@ stop() {
   local pid
   if ! pid="$(running_pid)"; then
     say "no broker running (state: $state)"
-    rm -f "$pidfile"
+    rm -f "$pidfile" "$addrfile"
     return 0
   fi
+  say "stopping the broker (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
+  kill -CONT "$pid" 2>/dev/null || true  # a suspended broker handles the TERM too
+  local deadline=$((SECONDS + stop_timeout))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.2
   done
   if kill -0 "$pid" 2>/dev/null; then
-    say "the broker did not stop within 30 s: killing it"
+    say "the broker did not stop within ${stop_timeout}s: killing it"
     kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$addrfile"
   say "broker stopped"
 }
 
@@ -232,6 +328,7 @@ bootstrap() {
   if running_pid >/dev/null && [ -f "$addrfile" ]; then
     cat "$addrfile"
   else
+    say "no broker running (state: $state)"
     exit 3
   fi
 }
