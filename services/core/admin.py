@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from .errors import BrokerError
 from .logs import get_logger
@@ -73,3 +75,26 @@ async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
     await create_topics(
         bootstrap, [NewTopic(name=name, num_partitions=partitions, replication_factor=1)]
     )
+
+
+async def topic_partitions(
+    bootstrap: str, topic: str, timeout_s: float = 30.0
+) -> list[TopicPartition]:
+    """The partitions of ``topic``, waiting for it to exist."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await producer.start()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    try:
+        while True:
+            try:
+                found = await producer.partitions_for(topic)
+            except KafkaError:
+                found = None
+            if found:
+                return [TopicPartition(topic, p) for p in sorted(found)]
+            if loop.time() > deadline:
+                raise TimeoutError(f"topic {topic} has no partitions after {timeout_s}s")
+            await asyncio.sleep(0.2)
+    finally:
+        await producer.stop()

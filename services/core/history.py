@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+
+from .admin import topic_partitions
 
 
 async def recent_values(bootstrap: str, topic: str, total: int) -> list[bytes]:
     """The values of about the last ``total`` committed records, spread over partitions."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        partitions = sorted(await producer.partitions_for(topic))
-    finally:
-        await producer.stop()
+    tps = await topic_partitions(bootstrap, topic)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -21,9 +18,8 @@ async def recent_values(bootstrap: str, topic: str, total: int) -> list[bytes]:
     )
     await consumer.start()
     values: list[bytes] = []
-    per_partition = -(-total // max(1, len(partitions)))
+    per_partition = -(-total // max(1, len(tps)))
     try:
-        tps = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(tps)
         ends = await consumer.end_offsets(tps)
         starts = await consumer.beginning_offsets(tps)

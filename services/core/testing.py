@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from .admin import topic_partitions
 from .cloudevents import Headers
 
 
@@ -80,7 +80,7 @@ async def read_topic(
     )
     await consumer.start()
     try:
-        partitions = await _partitions(bootstrap, topic, timeout_s)
+        partitions = await topic_partitions(bootstrap, topic, timeout_s)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions) if expect is None else {}
@@ -105,24 +105,3 @@ async def read_topic(
         return out
     finally:
         await consumer.stop()
-
-
-async def _partitions(bootstrap: str, topic: str, timeout_s: float) -> list[TopicPartition]:
-    """The partitions of ``topic``, waiting for it to exist."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, request_timeout_ms=5000)
-    await producer.start()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    try:
-        while True:
-            try:
-                found = await producer.partitions_for(topic)
-            except KafkaError:
-                found = None
-            if found:
-                return [TopicPartition(topic, p) for p in sorted(found)]
-            if loop.time() > deadline:
-                raise TimeoutError(f"topic {topic} has no partitions after {timeout_s}s")
-            await asyncio.sleep(0.2)
-    finally:
-        await producer.stop()
