@@ -15,7 +15,8 @@ from typing import Any, TextIO
 
 from .core.errors import RecordError
 from .core.records import SourceState
-from .enricher.transform import ENTITY_EXTRACTOR, extract_entities_only
+from .enricher.analysis import analyse
+from .enricher.transform import EXTRACTOR
 from .ingester.files import read_seed, seed_items, source_id
 from .normalizer.transform import normalize
 
@@ -29,13 +30,13 @@ def analyze(path: Path) -> list[dict[str, Any]]:
     results = []
     for item in items:
         article = normalize(item)
-        entities, claims = extract_entities_only(article)
+        found = analyse(article.text, article.title, article.embeds)
         results.append(
             {
                 "article": article.model_dump(mode="json"),
-                "entities": [e.model_dump(mode="json") for e in entities],
-                "claims": [c.model_dump(mode="json") for c in claims],
-                "extractor": ENTITY_EXTRACTOR.model_dump(mode="json"),
+                "entities": [e.model_dump(mode="json") for e in found.entities],
+                "claims": [c.model_dump(mode="json") for c in found.claims],
+                "extractor": EXTRACTOR.model_dump(mode="json"),
             }
         )
     return results

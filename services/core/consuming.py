@@ -22,6 +22,7 @@ def consuming_service(
     transform: Transform,
     group_id: str | None = None,
     transactional_id_prefix: str | None = None,
+    batch_max_records: int | None = None,
 ) -> StreamLoop:
     """A ``StreamLoop`` for ``service`` with the names the settings give."""
     config = LoopConfig(
@@ -31,7 +32,7 @@ def consuming_service(
         group_id=group_id or f"{settings.group_prefix}.{service}",
         transactional_id_prefix=transactional_id_prefix or settings.group_prefix,
         client_id=settings.kafka_client_id,
-        batch_max_records=settings.batch_max_records,
+        batch_max_records=batch_max_records or settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         transaction_timeout_ms=settings.transaction_timeout_ms,
         backoff=Backoff(cap_s=settings.retry_backoff_max_s),

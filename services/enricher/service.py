@@ -5,12 +5,10 @@ from __future__ import annotations
 from ..core.consuming import consuming_service
 from ..core.loop import StreamLoop
 from ..core.metrics import Metrics
-from ..core.records import Article
 from ..core.settings import Settings
 from ..core.topics import ARTICLES
-from ..core.transform import model_transform
 from .metrics import EnricherMetrics
-from .transform import Enrich
+from .transform import Enrich, EnrichTransform
 
 NAME = "enricher"
 
@@ -23,9 +21,10 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
         bootstrap=bootstrap,
         metrics=metrics,
         input_topics=[ARTICLES.full_name(prefix)],
-        transform=model_transform(
-            Article,
+        transform=EnrichTransform(
             Enrich(prefix, metrics=EnricherMetrics(metrics.registry)),
             source=f"/newswire/{NAME}",
+            batch_size=settings.enricher_batch_size,
         ),
+        batch_max_records=settings.enricher_max_records,
     )

@@ -1,103 +1,169 @@
-"""The enricher's per-article transform: ``Article`` -> ``Enrichment`` (+ entities, claims).
+"""The enricher's transform: ``Article`` -> ``Enrichment`` (+ one record per entity, claim).
 
-Entity and claim extraction plug in through ``Extract``. ``extract_entities_only`` runs
-the entity layer (``entities.py``); claim extraction is not built yet, so claims are empty.
+Articles of a consumed batch go through ``nlp.pipe`` together (spaCy is faster on batches
+than on single texts); the event loop gets control back between articles. An article marked
+``duplicate_of`` is not analysed: its enrichment is empty and points to the original.
+A record that cannot be decoded, or whose analysis raises, becomes a ``Failure``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from ..core.errors import RecordError
 from ..core.records import (
     Article,
     AttributedClaim,
-    Claim,
     Enrichment,
-    Entity,
     EntityMention,
     Extractor,
     utc_now,
 )
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
-from ..core.transform import Produce, Record
-from .entities import MODEL, MODEL_VERSION, extract_entities
+from ..core.transform import Emit, Failure, Outcome, Produce, Record, decode, encode
+from .analysis import Analysis, analyse_doc
 from .metrics import EnricherMetrics
+from .pipeline import MODEL, MODEL_VERSION, nlp
 
-Extract = Callable[[Article], tuple[list[Entity], list[Claim]]]
-
-NO_EXTRACTOR = Extractor(name="newswire-none", version="0")
-
-
-def extract_nothing(article: Article) -> tuple[list[Entity], list[Claim]]:
-    return [], []
-
-
-ENTITY_EXTRACTOR = Extractor(
-    name="newswire-entities", version="0.1", model=MODEL, model_version=MODEL_VERSION
+VERSION = "0.2"
+EXTRACTOR = Extractor(
+    name="newswire-enricher", version=VERSION, model=MODEL, model_version=MODEL_VERSION
 )
-
-
-def extract_entities_only(article: Article) -> tuple[list[Entity], list[Claim]]:
-    return extract_entities(article.text, article.title), []
 
 
 @dataclass(frozen=True)
 class Enrich:
+    """What one analysed article publishes."""
+
     prefix: str
-    extract: Extract = extract_entities_only
-    extractor: Extractor = ENTITY_EXTRACTOR
+    extractor: Extractor = EXTRACTOR
     metrics: EnricherMetrics | None = None
 
-    def __call__(self, article: Article, record: Record) -> Sequence[Produce]:
-        started = time.perf_counter()
-        entities: list[Entity] = []
-        claims: list[Claim] = []
-        if article.duplicate_of is None:  # a copy's enrichment is the original's
-            entities, claims = self.extract(article)
+    def outputs(self, article: Article, analysis: Analysis, seconds: float) -> list[Produce]:
         enrichment = Enrichment(
             article_id=article.article_id,
             revision=article.revision,
             duplicate_of=article.duplicate_of,
-            entities=entities,
-            claims=claims,
+            entities=analysis.entities,
+            claims=analysis.claims,
             extractor=self.extractor,
             first_seen_at=article.first_seen_at,
             enriched_at=utc_now(),
         )
-        if self.metrics is not None:
-            m = self.metrics
-            m.enriched.labels("duplicate" if article.duplicate_of else "analysed").inc()
-            if article.duplicate_of is None:
-                m.entities.observe(len(entities))
-                m.claims.observe(len(claims))
-            m.seconds.observe(time.perf_counter() - started)
-            m.freshness.observe(
-                max(0.0, (enrichment.enriched_at - article.first_seen_at).total_seconds())
-            )
-        key = article.article_id
+        self._observe(article, analysis, seconds, enrichment)
+        key, revision = article.article_id, article.revision
         out = [Produce(ENRICHED.full_name(self.prefix), key, enrichment, ENRICHED.ce_type)]
         out += [
             Produce(
                 ENTITIES.full_name(self.prefix),
                 key,
                 EntityMention(
-                    article_id=key, revision=article.revision, entity=e, extractor=self.extractor
+                    article_id=key, revision=revision, entity=e, extractor=self.extractor
                 ),
                 ENTITIES.ce_type,
             )
-            for e in entities
+            for e in analysis.entities
         ]
         out += [
             Produce(
                 CLAIMS.full_name(self.prefix),
                 key,
                 AttributedClaim(
-                    article_id=key, revision=article.revision, claim=c, extractor=self.extractor
+                    article_id=key, revision=revision, claim=c, extractor=self.extractor
                 ),
                 CLAIMS.ce_type,
             )
-            for c in claims
+            for c in analysis.claims
         ]
         return out
+
+    def _observe(
+        self, article: Article, analysis: Analysis, seconds: float, enrichment: Enrichment
+    ) -> None:
+        m = self.metrics
+        if m is None:
+            return
+        m.enriched.labels("duplicate" if article.duplicate_of else "analysed").inc()
+        if article.duplicate_of is None:
+            m.entities.observe(len(analysis.entities))
+            m.claims.observe(len(analysis.claims))
+        m.seconds.observe(seconds)
+        m.freshness.observe(
+            max(0.0, (enrichment.enriched_at - article.first_seen_at).total_seconds())
+        )
+
+
+def _analysed(articles: Sequence[Article], batch_size: int) -> Iterator[Analysis | Exception]:
+    """One analysis (or the error that stopped it) per article, batched through spaCy."""
+    done = 0
+    while done < len(articles):
+        rest = articles[done:]
+        docs = nlp().pipe((a.text for a in rest), batch_size=batch_size)
+        try:
+            for article, doc in zip(rest, docs, strict=False):
+                try:
+                    yield analyse_doc(doc, article.title, article.embeds)
+                except Exception as exc:  # routed as a Failure by the caller
+                    yield exc
+                done += 1
+        except Exception as exc:  # spaCy itself failed on the next text: fail only it
+            yield exc
+            done += 1
+
+
+@dataclass
+class EnrichTransform:
+    """The batch ``Transform`` the enricher's loop runs."""
+
+    enrich: Enrich
+    source: str
+    batch_size: int = 16
+    now: Callable[[], datetime] = field(default=utc_now)
+
+    async def __call__(self, records: Sequence[Record]) -> Sequence[Outcome]:
+        decoded: list[Article | Failure] = []
+        for record in records:
+            try:
+                decoded.append(decode(Article, record))
+            except RecordError as exc:
+                decoded.append(Failure.from_exception(exc))
+        fresh = [a for a in decoded if isinstance(a, Article) and a.duplicate_of is None]
+        analyses = _analysed(fresh, self.batch_size)
+        outcomes: list[Outcome] = []
+        for record, item in zip(records, decoded, strict=True):
+            if isinstance(item, Failure):
+                outcomes.append(item)
+                continue
+            started = time.perf_counter()
+            result: Analysis | Exception = (
+                Analysis() if item.duplicate_of is not None else next(analyses)
+            )
+            outcomes.append(self._outcome(record, item, result, time.perf_counter() - started))
+            await asyncio.sleep(0)  # heartbeats go on between articles
+        return outcomes
+
+    def _outcome(
+        self, record: Record, article: Article, result: Analysis | Exception, seconds: float
+    ) -> Outcome:
+        if isinstance(result, Exception):
+            return Failure.from_exception(result)
+        try:
+            produced = self.enrich.outputs(article, result, seconds)
+        except Exception as exc:  # every failure is routed, none is swallowed
+            return Failure.from_exception(exc)
+        stamp = self.now()
+        return Emit(
+            [
+                encode(
+                    item,
+                    source=self.source,
+                    event_id=f"{record.topic}/{record.partition}/{record.offset}/{i}",
+                    time=stamp,
+                )
+                for i, item in enumerate(produced)
+            ]
+        )

@@ -29,7 +29,19 @@ class Entity(Contract):
     salience: float = Field(ge=0.0, le=1.0)
 
 
-class ClaimSource(Span):
+class ClaimSource(Contract):
+    """Who a claim is attributed to.
+
+    ``start``/``end`` index the article's text (``text`` is that slice); both are null for
+    an embedded post, whose author is not in the text. ``name`` and ``entity_id`` say whom
+    the span refers to when that is known: a pronoun ("he") resolved to the nearest
+    compatible entity before it, a surname to its full name.
+    """
+
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    text: str
+    name: str | None = None
     entity_id: str | None = None
 
 
@@ -38,7 +50,13 @@ class Cue(Span):
 
 
 class Claim(Contract):
-    """One attribution: who (source) says (cue) what (content)."""
+    """One attribution: who (source) says (cue) what (content).
+
+    Kinds: ``direct`` (the content is a quotation), ``indirect`` (reported speech, "said
+    that..."), ``mixed`` (paraphrase with a quoted part), ``according_to`` ("..., according
+    to X"), ``embed`` (a social-media post embedded in the article). For ``embed`` the
+    content's offsets index ``article.embeds[embed].text`` instead of the article's text.
+    """
 
     claim_id: str
     source: ClaimSource | None
@@ -48,6 +66,7 @@ class Claim(Contract):
     hedges: list[str] = Field(default_factory=list)
     parent: str | None = Field(default=None, description="claim_id of the enclosing claim.")
     check_worthiness: float = Field(ge=0.0, le=1.0)
+    embed: int | None = Field(default=None, ge=0, description="Index into article.embeds.")
 
 
 class Enrichment(Contract):

