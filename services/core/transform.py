@@ -123,6 +123,22 @@ def encode(item: Produce, *, source: str, event_id: str, time: datetime) -> Outp
     )
 
 
+def emit(record: Record, produced: Sequence[Produce], *, source: str, time: datetime) -> Emit:
+    """``produced`` as the outcome of ``record``: event ids from its topic, partition, offset
+    and the output's index, so a batch retried after a crash gets the same ``ce_id``."""
+    return Emit(
+        [
+            encode(
+                item,
+                source=source,
+                event_id=f"{record.topic}/{record.partition}/{record.offset}/{i}",
+                time=time,
+            )
+            for i, item in enumerate(produced)
+        ]
+    )
+
+
 PerRecord = Callable[[In, Record], Sequence[Produce] | Awaitable[Sequence[Produce]]]
 
 
@@ -147,17 +163,7 @@ class ModelTransform(Generic[In]):
                 produced = self.fn(value, record)
                 if asyncio.iscoroutine(produced) or isinstance(produced, Awaitable):
                     produced = await produced
-                time = self.now()
-                outputs = [
-                    encode(
-                        item,
-                        source=self.source,
-                        event_id=f"{record.topic}/{record.partition}/{record.offset}/{i}",
-                        time=time,
-                    )
-                    for i, item in enumerate(produced)
-                ]
-                outcomes.append(Emit(outputs))
+                outcomes.append(emit(record, produced, source=self.source, time=self.now()))
             except Exception as exc:  # every failure is routed, none is swallowed
                 outcomes.append(Failure.from_exception(exc))
             # Let the event loop breathe between records: a CPU-heavy transform must not

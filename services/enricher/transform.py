@@ -24,7 +24,7 @@ from ..core.records import (
     utc_now,
 )
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
-from ..core.transform import Emit, Failure, Outcome, Produce, Record, decode, encode
+from ..core.transform import Failure, Outcome, Produce, Record, decode, emit
 from .analysis import Analysis, analyse_doc
 from .metrics import EnricherMetrics
 from .pipeline import MODEL, MODEL_VERSION, nlp
@@ -155,15 +155,4 @@ class EnrichTransform:
             produced = self.enrich.outputs(article, result, seconds)
         except Exception as exc:  # every failure is routed, none is swallowed
             return Failure.from_exception(exc)
-        stamp = self.now()
-        return Emit(
-            [
-                encode(
-                    item,
-                    source=self.source,
-                    event_id=f"{record.topic}/{record.partition}/{record.offset}/{i}",
-                    time=stamp,
-                )
-                for i, item in enumerate(produced)
-            ]
-        )
+        return emit(record, produced, source=self.source, time=self.now())
