@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test lint tools bench kafka-stop clean
+.PHONY: run serve test test-full lint tools bench kafka-stop clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ tools:
 
 test: lint tools
 	$(BIN)/python -m pytest
+
+# The long reliability suite (crash trials, soak): on demand, not in CI.
+test-full: lint tools
+	$(BIN)/python -m pytest -m full
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.loop_throughput
