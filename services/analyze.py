@@ -67,8 +67,24 @@ def show(results: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
         names = ", ".join(f"{e['name']} ({e['type']})" for e in result["entities"][:12])
         print(f"  entities: {names or '-'}", file=out)
         print(f"  claims: {len(result['claims'])}", file=out)
+        for claim in result["claims"]:
+            print(f"    {_claim_line(claim)}", file=out)
         print("", file=out)
         print(a["text"], file=out)
+
+
+def _claim_line(claim: dict[str, Any]) -> str:
+    source = claim["source"] or {}
+    who = source.get("text") or "(unattributed)"
+    if source.get("name") and source.get("name") != who:
+        who = f"{who} [{source['name']}]"
+    cue = (claim["cue"] or {}).get("text") or claim["kind"]
+    content = claim["content"]["text"].replace("\n", " / ")
+    if len(content) > 90:
+        content = content[:89] + "\u2026"
+    extra = f"  hedges: {', '.join(claim['hedges'])}" if claim["hedges"] else ""
+    nested = "  (nested)" if claim["parent"] else ""
+    return f"{who} | {cue} | {content}{extra}{nested}"
 
 
 def main(path: str, fmt: str, out: TextIO = sys.stdout) -> int:

@@ -1,14 +1,147 @@
-"""Every attribution of one parsed article, as ``Claim`` records."""
+"""Every attribution of one parsed article, as ``Claim`` records.
+
+Finders, each over spaCy's parse: cue verbs (``verbal.py``), "according to"
+(``according.py``), cue nouns (``nouns.py``) and adjectives
+(``adjectives.py``), headline colons (``colon.py``), then
+quotations no finder reached (``quotes.py``). Their findings are merged (one claim per
+content and cue), and each gets its source resolved to an entity (``sources.py``), a kind,
+its hedges (``hedges.py``), the claim it is nested in (``parent``: the smallest other claim
+whose content holds its cue), and a check-worthiness score (``worthiness.py``). Embedded
+posts become claims of kind ``embed`` whose source is the post's author.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from ...core.records import Claim, Embed, Entity
+from ...core.ids import stable_id
+from ...core.records import Claim, ClaimSource, Cue, Embed, Entity, Span
+from .according import according
+from .adjectives import adjectival
+from .colon import colon
+from .cues import RELATIVE
+from .found import Found
+from .hedges import hedges
+from .nouns import nominal
+from .quotes import quotations
+from .sources import mentions, resolve
+from .spans import has_quote, is_quoted, quote_pairs, token_span, trim
+from .verbal import verbal
+from .worthiness import check_worthiness
+
+NAME_PARTS = ("compound", "poss", "appos")
+"""Children of a source's head that name it: "the WSJ report", "spokesman ... John Kirby"."""
+
+FINDERS = (verbal, according, nominal, adjectival, colon)
 
 
 def extract_claims(
     doc: Any, entities: Sequence[Entity], embeds: Sequence[Embed] = ()
 ) -> list[Claim]:
-    return []
+    """The claims of ``doc`` (its entities link sources), then one per embedded post."""
+    text: str = doc.text
+    quotes = quote_pairs(text)
+    found = _merged([f for finder in FINDERS for f in finder(doc, quotes)])
+    found = _merged(found + quotations(doc, quotes, found))
+    found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
+    known = mentions(entities)
+    drafts = [_claim(doc, f, quotes, known) for f in found]
+    claims = _nest(drafts, found)
+    claims += [_embed_claim(i, e) for i, e in enumerate(embeds)]
+    return claims
+
+
+def _merged(found: list[Found]) -> list[Found]:
+    kept: list[Found] = []
+    for f in found:
+        twin = next((k for k in kept if _same(k, f)), None)
+        if twin is None:
+            kept.append(f)
+    return kept
+
+
+def _same(a: Found, b: Found) -> bool:
+    overlap = min(a.content[1], b.content[1]) - max(a.content[0], b.content[0])
+    shorter = min(a.content[1] - a.content[0], b.content[1] - b.content[0])
+    if a.cue_token is not None and a.cue_token == b.cue_token:
+        return overlap > 0
+    return a.cue == b.cue and overlap > 0.8 * shorter
+
+
+def _claim(doc: Any, f: Found, quotes: list[tuple[int, int]], known: Any) -> Claim:
+    text: str = doc.text
+    start, end = f.content
+    source = None
+    if f.source is not None:
+        heads: list[tuple[int, int]] = []
+        antecedent = None
+        if f.source_token is not None:
+            tok = doc[f.source_token]
+            names = [c for c in tok.children if c.dep_ in NAME_PARTS]
+            heads = [(t.idx, t.idx + len(t.text)) for t in [tok, *names]]
+            antecedent = _antecedent(tok)
+        source = resolve(text, f.source, heads, known, antecedent)
+    cue = None
+    if f.cue is not None:
+        cue = Cue(start=f.cue[0], end=f.cue[1], text=text[f.cue[0] : f.cue[1]], lemma=f.lemma or "")
+    if f.according:
+        kind = "according_to"
+    elif is_quoted(text, start, end):
+        kind = "direct"
+    elif has_quote(text, start, end, quotes):
+        kind = "mixed"
+    else:
+        kind = "indirect"
+    hedged = hedges(doc, f.cue_token, f.content)
+    named = source is not None and source.entity_id is not None
+    return Claim(
+        claim_id=stable_id("claim", str(start), str(end), str(f.cue[0] if f.cue else -1)),
+        source=source,
+        cue=cue,
+        content=Span(start=start, end=end, text=text[start:end]),
+        kind=kind,
+        hedges=hedged,
+        check_worthiness=check_worthiness(doc, f.content, named, bool(hedged)),
+    )
+
+
+def _antecedent(pronoun: Any) -> tuple[int, int] | None:
+    """What a relative pronoun subject stands for: "a blogger who says" -> "a blogger"."""
+    clause = pronoun.head
+    if pronoun.lower_ not in RELATIVE or clause.dep_ != "relcl":
+        return None
+    own = {t.i for t in clause.subtree}
+    tokens = [t for t in clause.head.subtree if t.i not in own and t.i < clause.left_edge.i]
+    return trim(pronoun.doc.text, *token_span(tokens)) if tokens else None
+
+
+def _nest(claims: list[Claim], found: list[Found]) -> list[Claim]:
+    out = []
+    for claim, f in zip(claims, found, strict=True):
+        anchor = f.cue or f.content
+        holders = [
+            (other.content.end - other.content.start, other.claim_id)
+            for other in claims
+            if other is not claim
+            and other.content.start <= anchor[0]
+            and anchor[1] <= other.content.end
+            and (other.content.end - other.content.start) > (f.content[1] - f.content[0])
+        ]
+        parent = min(holders)[1] if holders else None
+        out.append(claim.model_copy(update={"parent": parent}) if parent else claim)
+    return out
+
+
+def _embed_claim(index: int, embed: Embed) -> Claim:
+    who = " ".join(p for p in (embed.author, f"({embed.handle})" if embed.handle else None) if p)
+    return Claim(
+        claim_id=stable_id("embed", str(index), embed.text),
+        source=ClaimSource(text=who or embed.platform, name=embed.author or embed.handle),
+        cue=None,
+        content=Span(start=0, end=len(embed.text), text=embed.text),
+        kind="embed",
+        hedges=[],
+        check_worthiness=0.5,
+        embed=index,
+    )

@@ -1,0 +1,125 @@
+"""The words that introduce an attribution (cues), by how they take their content.
+
+Verbs take their content as a clause ("said that ...", "..., sources said"); some also as
+an object ("cited the infusion of troops", "denied the report") or an infinitive ("vowed
+to retaliate", "urged Kiev to ..."). Nouns take it as a clause ("the claim that ...").
+The lists are newswire's own, from the reporting and cognition verbs of English grammars.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as text."""
+    return frozenset(text.split())
+
+
+SPEECH = words(
+    """
+    say tell claim allege warn write report state announce add continue note argue insist
+    deny confirm acknowledge admit explain suggest assert contend maintain declare
+    promise vow pledge threaten urge ask describe cite tweet post testify indicate reveal
+    disclose complain conclude concede emphasize emphasise stress observe remark reply
+    respond answer counter charge caution predict propose recommend signal hint imply
+    speculate question agree disagree recall accuse blame boast brag joke quip lament
+    mention repeat reiterate retort shout yell scream whisper mutter announce proclaim
+    affirm assure contradict dispute estimate forecast guarantee hail praise criticize
+    criticise slam blast decry condemn dismiss reject rebut refute notice point show
+    find learn hear read demand order advise plead beg request inform notify remind
+    convince persuade pronounce rule testify characterize characterise label brand
+    support back endorse oppose favor favour prefer thank congratulate mock tout discuss
+    express call applaud welcome attack refer vote hint
+    """
+)
+"""Verbs of saying and reporting."""
+
+COGNITION = words(
+    """
+    think believe know expect hope fear worry feel doubt suspect suppose guess assume
+    reckon imagine wonder understand realize realise recognize recognise consider
+    presume figure bet trust want wish
+    """
+)
+"""Verbs of thinking: an internal state attributed to someone is an attribution too."""
+
+
+OBJECT_CONTENT = words(
+    """
+    cite deny confirm announce predict propose recommend reject dispute dismiss rebut
+    refute denounce condemn criticize criticise praise hail acknowledge admit reveal
+    disclose report describe demand urge question blame estimate forecast promise
+    pledge vow support back endorse oppose favor favour prefer thank congratulate mock tout
+    mention discuss express tweet list name call applaud welcome attack show regard
+    """
+)
+"""Verbs whose direct object is what is claimed ("denied the report")."""
+
+INFINITIVE_CONTENT = words(
+    """
+    promise vow pledge threaten refuse want plan decline urge ask hope expect intend
+    claim vote
+    """
+)
+"""Verbs whose infinitive complement is what is claimed ("vowed to retaliate")."""
+
+PREPOSITION_CONTENT = {
+    "call": ("for",),
+    "vote": ("for", "against"),
+    "refer": ("to",),
+    "warn": ("of", "about", "against"),
+    "ask": ("about",),
+    "hint": ("at",),
+    "talk": ("about",),
+    "speak": ("about", "of"),
+    "complain": ("about", "of"),
+    "argue": ("for", "against"),
+    "comment": ("on",),
+    "boast": ("about", "of"),
+    "worry": ("about",),
+    "apologize": ("for",),
+    "apologise": ("for",),
+}
+"""Verbs whose content is a prepositional object ("called for a ban")."""
+
+VERBS = SPEECH | COGNITION | OBJECT_CONTENT | INFINITIVE_CONTENT | frozenset(PREPOSITION_CONTENT)
+"""Every cue verb."""
+
+ADJECTIVES = words(
+    """
+    optimistic pessimistic confident sure certain convinced worried concerned hopeful
+    aware afraid skeptical sceptical adamant clear insistent doubtful positive
+    """
+)
+"""Adjectives of belief with a clause ("X is confident that Y")."""
+
+SHORT_CONTENT = frozenset({"so", "yes", "no", "otherwise", "this", "that", "nothing", "same"})
+"""One-word contents that stand for a clause ("55 percent said so")."""
+
+PASSIVE_SUBJECT = frozenset({"describe", "report", "allege", "claim", "rumor", "rumour"})
+"""Verbs whose passive subject is what is claimed ("the incident was described to X")."""
+
+NOUNS = words(
+    """
+    claim statement report allegation assertion warning announcement belief view
+    argument suggestion accusation contention insistence admission denial prediction
+    promise pledge assurance comment remark testimony conclusion finding estimate
+    fear hope rumor rumour speculation suspicion charge
+    """
+)
+"""Nouns that carry a claim in a "that" clause ("the claim that ...")."""
+
+SOURCE_PREPOSITIONS = {"according": "to"}
+"""Prepositional cues: "according to X"."""
+
+PRONOUNS = {
+    "he": ("PERSON",),
+    "she": ("PERSON",),
+    "him": ("PERSON",),
+    "her": ("PERSON",),
+    "they": ("ORG", "NORP", "PERSON", "GPE"),
+    "it": ("ORG", "GPE"),
+    "we": ("ORG", "NORP", "GPE"),
+}
+"""Pronouns a source may be, and the entity types each can refer to (nearest first)."""
+
+RELATIVE = frozenset({"who", "which", "that", "whom"})

@@ -1,0 +1,19 @@
+"""What a finder reports: character spans of one attribution, before it becomes a Claim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Range = tuple[int, int]
+
+
+@dataclass
+class Found:
+    content: Range
+    cue: Range | None = None
+    lemma: str | None = None
+    source: Range | None = None
+    source_token: int | None = None
+    """Index of the source's head token (entity linking, pronoun resolution)."""
+    according: bool = False
+    cue_token: int | None = None

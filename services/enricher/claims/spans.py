@@ -1,0 +1,78 @@
+"""Character spans: from token ranges, trimmed of edge punctuation, quotes kept whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+OPENING = '\u201c\u2018\u00ab"'
+CLOSING = '\u201d\u2019\u00bb"'
+EDGE = " \t\r\n,;:\u2014\u2013-"
+TAIL = EDGE
+
+_PAIR = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb")
+
+
+def quote_pairs(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations, marks included: curly, straight and guillemet pairs."""
+    return [(m.start(), m.end()) for m in _PAIR.finditer(text)]
+
+
+def token_span(tokens: Iterable[Any]) -> tuple[int, int]:
+    """The character span from the first to the last of ``tokens``."""
+    toks = list(tokens)
+    first = min(t.idx for t in toks)
+    last = max(t.idx + len(t.text) for t in toks)
+    return first, last
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without edge whitespace and punctuation; a final full stop goes unless quoted."""
+    while start < end and text[start] in EDGE:
+        start += 1
+    while end > start and text[end - 1] in TAIL:
+        end -= 1
+    if end > start and text[end - 1] == "." and text.count("\u201c", start, end) == 0:
+        end -= 1
+        while end > start and text[end - 1] in TAIL:
+            end -= 1
+    if end > start and text[start] == "(" and text.count(")", start, end) == 0:
+        return trim(text, start + 1, end)
+    if end > start and text[end - 1] == ")" and text.count("(", start, end) == 0:
+        return trim(text, start, end - 1)
+    return start, end
+
+
+def with_quotes(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """A span grown to the whole of any quotation it opens or closes."""
+    for q_start, q_end in quotes:
+        if start <= q_start < end < q_end:
+            end = q_end
+        elif q_start < start < q_end <= end:
+            start = q_start
+        elif q_start < start and end <= q_end and (start - q_start) <= 2:
+            start, end = q_start, q_end
+    return start, end
+
+
+def is_quoted(text: str, start: int, end: int) -> bool:
+    """The whole span is one quotation."""
+    s = text[start:end]
+    return len(s) >= 2 and s[0] in OPENING and s[-1] in CLOSING and _closes_at_end(s)
+
+
+def has_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(start <= q_start and q_end <= end for q_start, q_end in quotes)
+
+
+def _closes_at_end(s: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch == "\u201c":
+            depth += 1
+        elif ch == "\u201d":
+            depth -= 1
+            if depth == 0 and i != len(s) - 1:
+                return False
+    return True

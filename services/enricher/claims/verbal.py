@@ -1,0 +1,165 @@
+"""Attributions around a cue verb: its subject says its complement.
+
+Handles the active ("X said that Y", "Y, X said"), the passive ("it was reported that Y",
+"Y was described by X"), the participle ("..., citing Y"), coordination ("X smiled and
+said Y"), relative clauses ("a blogger who says Y": the source is the antecedent), a
+content after a colon ("X wrote:" and the next sentence) and content as object or
+infinitive for the verbs that take it so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .cues import (
+    INFINITIVE_CONTENT,
+    OBJECT_CONTENT,
+    PASSIVE_SUBJECT,
+    PREPOSITION_CONTENT,
+    RELATIVE,
+    SHORT_CONTENT,
+    VERBS,
+)
+from .found import Found, Range
+from .spans import token_span, trim, with_quotes
+
+CLAUSE = ("ccomp",)
+AROUND = ("parataxis", "ccomp")
+
+
+def verbal(doc: Any, quotes: list[Range]) -> list[Found]:
+    out = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "VERB" or lemma not in VERBS or tok.dep_ in ("amod", "compound"):
+            continue
+        found = _attribution(doc, tok, lemma, quotes)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found | None:
+    text: str = doc.text
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    content = _content(doc, tok, lemma, passive)
+    if content is None:
+        return None
+    start, end = trim(text, *content)
+    start, end = with_quotes(text, start, end, quotes)
+    if end - start < 3 or (len(text[start:end].split()) < 2 and text[start] not in '\u201c"'):
+        return None
+    source_tok, source = _source(tok, passive)
+    if source is None and not passive:
+        return None
+    if source is not None and start <= source[0] < end:
+        return None  # the subject inside its own content: a misparse
+    return Found(
+        content=(start, end),
+        cue=_cue_span(tok),
+        lemma=lemma,
+        source=source,
+        source_token=source_tok,
+        cue_token=tok.i,
+    )
+
+
+def _short(words: list[str]) -> bool:
+    return words[-1] in SHORT_CONTENT
+
+
+def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
+    children = list(tok.children)
+    if lemma == "call":  # "called X a liar": object and predicate together
+        objects = [c for c in children if c.dep_ == "dobj"]
+        predicates = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp")]
+        if objects and predicates:
+            return token_span(t for c in objects + predicates for t in c.subtree)
+    clauses = [c for c in children if c.dep_ in CLAUSE]
+    if clauses:
+        return token_span(t for c in clauses for t in c.subtree)
+    if lemma in INFINITIVE_CONTENT:
+        xcomp = [c for c in children if c.dep_ == "xcomp"]
+        if xcomp:
+            objects = [c for c in children if c.dep_ == "dobj" and c.i < xcomp[0].i]
+            heads = objects + xcomp
+            return token_span(t for c in heads for t in c.subtree)
+    if lemma in OBJECT_CONTENT and not passive:
+        objects = [c for c in children if c.dep_ == "dobj"]
+        if objects and (len(list(objects[0].subtree)) > 1 or objects[0].pos_ == "PROPN"):
+            return token_span(objects[0].subtree)
+    for c in children:
+        if c.dep_ == "prep" and c.lower_ in PREPOSITION_CONTENT.get(lemma, ()):
+            objects = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return token_span(objects[0].subtree)
+    if passive and lemma in PASSIVE_SUBJECT:
+        subjects = [c for c in children if c.dep_ == "nsubjpass"]
+        if subjects and subjects[0].lower_ not in RELATIVE | {"it"}:
+            return token_span(subjects[0].subtree)
+    if tok.dep_ in AROUND and tok.head.i < tok.i:  # "Y, X said" with Y the head clause
+        own = {t.i for t in tok.subtree}
+        before = [t for t in tok.head.subtree if t.i not in own and t.i < tok.left_edge.i]
+        if before:
+            return token_span(before)
+    after = tok.right_edge.i + 1
+    if after < len(doc) and doc[after].text == ":":
+        return _after_colon(doc, after)
+    return None
+
+
+def _after_colon(doc: Any, colon: int) -> Range | None:
+    sent = doc[colon].sent
+    if colon + 1 < sent.end:
+        return token_span(doc[colon + 1 : sent.end])
+    text: str = doc.text
+    start = doc[colon].idx + 1
+    paragraph_end = text.find("\n\n", start + 2)
+    nxt = doc[colon + 1].sent if colon + 1 < len(doc) else None
+    if nxt is None:
+        return None
+    end = nxt.end_char
+    if paragraph_end != -1 and nxt.start_char > paragraph_end + 2:
+        return None  # the next paragraph is not the content of a colon far above it
+    return nxt.start_char, end
+
+
+def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            return c.i, _subject(c, tok)
+        if passive and c.dep_ == "agent":
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+            if objects:
+                return objects[0].i, _trimmed(tok.doc, list(objects[0].subtree))
+    if passive:
+        return None, None
+    head = tok.head
+    if tok.dep_ == "conj" and head.pos_ == "VERB" and head is not tok:
+        return _source(head, False)
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if tok.dep_ in ("advcl", "xcomp", "acl") and (tok.tag_ == "VBG" or infinitive):
+        for _ in range(2):  # "X used the reports to urge Y": up to the verb with a subject
+            if head.pos_ in ("VERB", "AUX"):
+                return _source(head, False)
+            head = head.head
+    return None, None
+
+
+def _subject(subject: Any, cue: Any) -> Range:
+    tokens = [t for t in subject.subtree if t.i < cue.i]
+    return _trimmed(subject.doc, tokens or [subject])
+
+
+def _trimmed(doc: Any, tokens: list[Any]) -> Range:
+    return trim(doc.text, *token_span(tokens))
+
+
+def _cue_span(tok: Any) -> Range:
+    first = tok
+    for c in tok.children:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i and tok.i - c.i <= 3:
+            first = c if c.i < first.i else first
+    tokens = [first, tok]
+    particles = [c for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
+    return token_span(tokens + particles)

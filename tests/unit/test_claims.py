@@ -1,0 +1,119 @@
+"""Claims: the patterns of attribution, one case each."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.core.records import Claim
+from services.enricher.analysis import analyse
+
+
+def claims(text: str) -> list[Claim]:
+    found = analyse(text).claims
+    for c in found:  # every span is a slice of the text
+        assert text[c.content.start : c.content.end] == c.content.text
+        if c.cue is not None:
+            assert text[c.cue.start : c.cue.end] == c.cue.text
+        if c.source is not None and c.source.start is not None:
+            assert text[c.source.start : c.source.end] == c.source.text
+    return found
+
+
+def only(text: str) -> Claim:
+    found = claims(text)
+    assert len(found) == 1, [(c.cue and c.cue.text, c.content.text) for c in found]
+    return found[0]
+
+
+def test_said_that() -> None:
+    c = only("The minister said that the bridge would reopen in March.")
+    assert c.source is not None and c.source.text == "The minister"
+    assert c.cue is not None and (c.cue.text, c.cue.lemma) == ("said", "say")
+    assert c.content.text == "that the bridge would reopen in March"
+    assert c.kind == "indirect" and c.parent is None
+
+
+def test_content_before_the_cue() -> None:
+    c = only("The convoy was hit near the border, two officials said.")
+    assert c.source is not None and c.source.text == "two officials"
+    assert c.content.text == "The convoy was hit near the border"
+
+
+def test_direct_quotation_with_inverted_cue() -> None:
+    c = only("\u201cWe will not give up,\u201d the mayor said.")
+    assert c.kind == "direct" and c.content.text == "\u201cWe will not give up,\u201d"
+    assert c.source is not None and c.source.text == "the mayor"
+
+
+def test_a_quotation_goes_on_in_the_next_paragraph() -> None:
+    text = (
+        "\u201cThe roads are closed,\u201d Maria Lopez told reporters.\n\n"
+        "\u201cNobody should travel until the storm has passed.\u201d\n\n"
+        "The weather improved on Friday."
+    )
+    found = claims(text)
+    assert len(found) == 2
+    assert {c.source.text for c in found if c.source} == {"Maria Lopez"}
+    assert found[1].content.text.startswith("\u201cNobody should travel")
+
+
+def test_according_to() -> None:
+    c = only("According to the health ministry, 42 people were injured.")
+    assert c.kind == "according_to" and c.cue is not None and c.cue.lemma == "according to"
+    assert c.source is not None and c.source.text == "the health ministry"
+    assert c.content.text == "42 people were injured"
+
+
+def test_a_pronoun_source_resolves_to_the_person_before_it() -> None:
+    text = "Angela Merkel visited the plant on Monday. She said that jobs were safe."
+    c = only(text)
+    assert c.source is not None and c.source.text == "She"
+    assert c.source.name == "Angela Merkel" and c.source.entity_id is not None
+
+
+def test_passive_report_has_no_source() -> None:
+    c = only("It was reported that the dam had been breached.")
+    assert c.source is None and c.content.text == "that the dam had been breached"
+
+
+def test_hedges() -> None:
+    c = only("Police said the suspect had reportedly fled to Spain.")
+    assert c.hedges == ["reportedly"]
+
+
+def test_nested_claim_has_a_parent() -> None:
+    found = claims("The newspaper reported that a senator said that the vote was rigged.")
+    outer = next(c for c in found if c.cue and c.cue.lemma == "report")
+    inner = next(c for c in found if c.cue and c.cue.lemma == "say")
+    assert inner.parent == outer.claim_id and outer.parent is None
+
+
+def test_headline_colon() -> None:
+    c = only("Kerry: Refugee numbers will rise next year")
+    assert c.cue is not None and c.cue.text == ":"
+    assert c.source is not None and c.source.text == "Kerry"
+
+
+def test_belief_adjective() -> None:
+    c = only("The coach is confident that the team will win.")
+    assert c.source is not None and c.source.text == "The coach"
+    assert c.content.text == "that the team will win"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bridge reopened in March.",
+        "He said nothing.",
+        "\u201cLoading\u2026\u201d",
+        "",
+    ],
+)
+def test_no_attribution_no_claim(text: str) -> None:
+    assert claims(text) == []
+
+
+def test_check_worthiness_prefers_facts_to_questions() -> None:
+    fact = only("Officials said that 1,200 troops crossed the border in Kursk on Tuesday.")
+    question = only("He asked whether anyone cared?")
+    assert fact.check_worthiness > 0.6 > question.check_worthiness
