@@ -77,7 +77,8 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
             return token_span(t for c in objects + predicates for t in c.subtree)
     clauses = [c for c in children if c.dep_ in CLAUSE]
     if clauses:
-        return token_span(t for c in clauses for t in c.subtree)
+        cut = _coordinated_cues(clauses)
+        return token_span(t for c in clauses for t in c.subtree if t.i not in cut)
     if lemma in INFINITIVE_CONTENT:
         xcomp = [c for c in children if c.dep_ == "xcomp"]
         if xcomp:
@@ -108,6 +109,23 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
     return None
 
 
+def _coordinated_cues(clauses: list[Any]) -> set[int]:
+    """Tokens of a second attribution the parser hung inside the first one's content:
+    "He said X and said that Y" (the second "said" attached to X's verb)."""
+    cut: set[int] = set()
+    for clause in clauses:
+        for t in clause.subtree:
+            if (
+                t.dep_ == "conj"
+                and t.lemma_.lower() in VERBS
+                and any(c.dep_ in ("ccomp", "dobj") for c in t.children)
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+            ):
+                cut |= {g.i for g in t.subtree}
+                cut |= {c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i}
+    return cut
+
+
 def _after_colon(doc: Any, colon: int) -> Range | None:
     sent = doc[colon].sent
     if colon + 1 < sent.end:
@@ -135,8 +153,12 @@ def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
     if passive:
         return None, None
     head = tok.head
-    if tok.dep_ == "conj" and head.pos_ == "VERB" and head is not tok:
-        return _source(head, False)
+    if tok.dep_ == "conj" and head is not tok:  # "X smiled and said": the subject of a cue
+        for ancestor in tok.ancestors:  # above, or else of the verb it is joined to
+            if ancestor.lemma_.lower() in VERBS and ancestor.pos_ == "VERB":
+                return _source(ancestor, False)
+        if head.pos_ == "VERB":
+            return _source(head, False)
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     if tok.dep_ in ("advcl", "xcomp", "acl") and (tok.tag_ == "VBG" or infinitive):
         for _ in range(2):  # "X used the reports to urge Y": up to the verb with a subject
