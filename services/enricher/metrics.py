@@ -27,6 +27,12 @@ class EnricherMetrics:
             buckets=PER_ARTICLE,
             registry=registry,
         )
+        self.claim_kinds = Counter(
+            "newswire_claims_total",
+            "Attributed claims found, by kind (direct, indirect, mixed, according_to, embed).",
+            ["kind"],
+            registry=registry,
+        )
         self.seconds = Histogram(
             "newswire_enrichment_duration_seconds",
             "Time to enrich one article.",

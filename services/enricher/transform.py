@@ -91,6 +91,8 @@ class Enrich:
         if article.duplicate_of is None:
             m.entities.observe(len(analysis.entities))
             m.claims.observe(len(analysis.claims))
+            for claim in analysis.claims:
+                m.claim_kinds.labels(claim.kind).inc()
         m.seconds.observe(seconds)
         m.freshness.observe(
             max(0.0, (enrichment.enriched_at - article.first_seen_at).total_seconds())
