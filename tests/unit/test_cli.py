@@ -38,6 +38,10 @@ def test_analyze_prints_the_article_as_the_pipeline_would() -> None:
     article = result["article"]
     assert article["language"] == "en" and "pic.twitter.com" not in article["text"]
     assert article["embeds"][0]["handle"] == "@d_boeselager"
+    by_cue = {c["cue"]["text"]: c for c in result["claims"] if c["cue"]}
+    assert by_cue["warned"]["source"]["name"] == "John Kirby"
+    assert any(c["kind"] == "embed" for c in result["claims"])
+    assert any(e["name"] == "John Kirby" for e in result["entities"])
     text = subprocess.run(
         [sys.executable, "-m", "services", "analyze", "-"],
         input="A short note. It has a second sentence, and that is all.",
