@@ -37,7 +37,7 @@ COGNITION = words(
     """
     think believe know expect hope fear worry feel doubt suspect suppose guess assume
     reckon imagine wonder understand realize realise recognize recognise consider
-    presume figure bet trust want wish
+    presume figure bet trust want wish see remember
     """
 )
 """Verbs of thinking: an internal state attributed to someone is an attribution too."""
@@ -49,7 +49,8 @@ OBJECT_CONTENT = words(
     refute denounce condemn criticize criticise praise hail acknowledge admit reveal
     disclose report describe demand urge question blame estimate forecast promise
     pledge vow support back endorse oppose favor favour prefer thank congratulate mock tout
-    mention discuss express tweet list name call applaud welcome attack show regard
+    mention discuss express tweet list name call applaud welcome attack show regard say
+    write post repeat defend echo challenge highlight
     """
 )
 """Verbs whose direct object is what is claimed ("denied the report")."""
@@ -57,19 +58,20 @@ OBJECT_CONTENT = words(
 INFINITIVE_CONTENT = words(
     """
     promise vow pledge threaten refuse want plan decline urge ask hope expect intend
-    claim vote
+    claim vote tell encourage
     """
 )
 """Verbs whose infinitive complement is what is claimed ("vowed to retaliate")."""
 
 PREPOSITION_CONTENT = {
-    "call": ("for",),
+    "call": ("for", "on"),
     "vote": ("for", "against"),
     "refer": ("to",),
     "warn": ("of", "about", "against"),
     "ask": ("about",),
     "hint": ("at",),
     "talk": ("about",),
+    "write": ("about",),
     "speak": ("about", "of"),
     "complain": ("about", "of"),
     "argue": ("for", "against"),
@@ -91,6 +93,28 @@ ADJECTIVES = words(
     """
 )
 """Adjectives of belief with a clause ("X is confident that Y")."""
+
+NOUN_PREPOSITIONS = {
+    "support": ("for",),
+    "criticism": ("of",),
+    "call": ("for",),
+    "attack": ("on", "against"),
+    "question": ("about",),
+    "concern": ("about", "over"),
+    "comment": ("on", "about"),
+    "statement": ("on", "about"),
+    "remark": ("on", "about"),
+    "warning": ("about", "of", "against"),
+    "praise": ("for", "of"),
+    "endorsement": ("of",),
+    "opposition": ("to",),
+    "view": ("on", "of"),
+    "position": ("on",),
+    "stance": ("on",),
+    "plea": ("for",),
+    "demand": ("for",),
+}
+"""Cue nouns whose content is a prepositional object ("her support for Sanders")."""
 
 SHORT_CONTENT = frozenset({"so", "yes", "no", "otherwise", "this", "that", "nothing", "same"})
 """One-word contents that stand for a clause ("55 percent said so")."""

@@ -23,6 +23,9 @@ from .cues import (
 from .found import Found, Range
 from .spans import token_span, trim, with_quotes
 
+PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
+"""Objects that are an addressee or a pronoun, not a content."""
+
 CLAUSE = ("ccomp",)
 AROUND = ("parataxis", "ccomp")
 
@@ -86,14 +89,15 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
             heads = objects + xcomp
             return token_span(t for c in heads for t in c.subtree)
     if lemma in OBJECT_CONTENT and not passive:
-        objects = [c for c in children if c.dep_ == "dobj"]
+        objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in PERSONAL]
         if objects and (len(list(objects[0].subtree)) > 1 or objects[0].pos_ == "PROPN"):
             return token_span(objects[0].subtree)
     for c in children:
         if c.dep_ == "prep" and c.lower_ in PREPOSITION_CONTENT.get(lemma, ()):
             objects = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
-            if objects:
-                return token_span(objects[0].subtree)
+            if objects:  # "called on X to act": the object and the infinitive after it
+                then = [g for g in children if g.dep_ in ("xcomp", "ccomp") and g.i > c.i]
+                return token_span(t for g in objects[:1] + then[:1] for t in g.subtree)
     if passive and lemma in PASSIVE_SUBJECT:
         subjects = [c for c in children if c.dep_ == "nsubjpass"]
         if subjects and subjects[0].lower_ not in RELATIVE | {"it"}:
