@@ -8,7 +8,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from services.core.records import Article, DeadLetter, Enrichment, RawItem
+from services.core.records import Article, AttributedClaim, DeadLetter, Enrichment, RawItem
 from services.core.testing import read_topic
 from tests.conftest import SEED
 
@@ -63,6 +63,12 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
     entity_records = await read_topic(kafka_bootstrap, f"{prefix}.entities")
     assert len(entity_records) == len(enrichment.entities)
     assert {r.key for r in entity_records} == {article.article_id.encode()}
+    claim_records = await read_topic(kafka_bootstrap, f"{prefix}.claims")
+    claims = [AttributedClaim.model_validate_json(r.value or b"") for r in claim_records]
+    assert [c.claim for c in claims] == enrichment.claims
+    warned = next(c.claim for c in claims if c.claim.cue and c.claim.cue.text == "warned")
+    assert warned.source is not None and warned.source.name == "John Kirby"
+    assert any(c.claim.kind == "embed" for c in claims)
 
     [dead] = await read_topic(kafka_bootstrap, f"{prefix}.deadletter.ingester")
     assert dead.value is not None
