@@ -17,6 +17,7 @@ from typing import Any
 
 from ...core.ids import stable_id
 from ...core.records import Claim, ClaimSource, Cue, Embed, Entity, Span
+from ..pipeline import nlp
 from .according import according
 from .adjectives import adjectival
 from .colon import colon
@@ -142,6 +143,6 @@ def _embed_claim(index: int, embed: Embed) -> Claim:
         content=Span(start=0, end=len(embed.text), text=embed.text),
         kind="embed",
         hedges=[],
-        check_worthiness=0.5,
+        check_worthiness=check_worthiness(nlp()(embed.text), (0, len(embed.text)), True, False),
         embed=index,
     )
