@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test test-full lint tools bench kafka-stop clean
+.PHONY: run serve test test-full lint tools bench eval kafka-stop clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ test-full: lint tools
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.loop_throughput
+
+# Quality against gold data: entities on re3d (../shared/corpus/re3d), and attributions on a
+# PolNeAR checkout when POLNEAR=path/to/PolNeAR is given.
+eval: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.entities
+	@if [ -n "$(POLNEAR)" ]; then $(BIN)/python -m bench.attribution "$(POLNEAR)"; \
+	  else echo "attribution: give POLNEAR=path/to/PolNeAR (github.com/networkdynamics/PolNeAR)"; fi
 
 kafka-stop:
 	bash deploy/kafka/kafka.sh stop
