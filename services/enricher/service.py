@@ -8,12 +8,14 @@ from ..core.metrics import Metrics
 from ..core.settings import Settings
 from ..core.topics import ARTICLES
 from .metrics import EnricherMetrics
+from .pipeline import nlp
 from .transform import Enrich, EnrichTransform
 
 NAME = "enricher"
 
 
 def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
+    nlp()  # the model loads before the loop joins its group: ready means ready to enrich
     prefix = settings.topic_prefix
     return consuming_service(
         service=NAME,

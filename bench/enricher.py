@@ -1,0 +1,261 @@
+"""Enricher throughput: bare spaCy, newswire's analysis, the service through Kafka, and
+two service processes, over the same texts in the same run.
+
+* bare ``nlp.pipe``: the same spaCy pipeline over the texts, nothing after it (baseline);
+* analysis: entities and claims over ``nlp.pipe`` (``analyse_many``), no Kafka;
+* service through Kafka: the texts as ``Article`` records on an input topic, enriched by
+  the service's exactly-once loop in this process, to news.enriched/entities/claims;
+* one and two processes: ``python -m services.enricher`` as separate OS processes in one
+  consumer group over an input topic of 4 partitions, timed from the first article
+  produced to the last enrichment committed (start-up excluded: the processes are ready
+  before the articles are produced).
+
+Texts: the re3d corpus (../shared/corpus/re3d, read from there), cycled to N articles.
+
+    python -m bench.enricher [--articles 300] [--bootstrap HOST:PORT] [--no-processes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from services.core import logs
+from services.core.admin import ensure_topics, topic_partitions
+from services.core.localkafka import start_local_broker
+from services.core.metrics import Metrics
+from services.core.records import Article
+from services.core.settings import Settings
+from services.core.testing import produce
+from services.core.topics import ALL_TOPICS
+from services.enricher.analysis import Text, analyse_many
+from services.enricher.pipeline import nlp
+from services.enricher.service import build
+from services.normalizer.transform import normalize
+
+from .articles import raw_items
+from .entities import DEFAULT as RE3D
+from .re3d import documents
+from .table import table
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 16
+
+
+def texts(n: int) -> list[str]:
+    corpus = [d.text for d in documents(RE3D) if len(d.text.split()) >= 50]
+    return [corpus[i % len(corpus)] for i in range(n)]
+
+
+def articles(bodies: list[str]) -> list[Article]:
+    template = normalize(raw_items(1)[0])
+    return [
+        template.model_copy(
+            update={
+                "article_id": f"bench-{i:06d}",
+                "text": body,
+                "title": body.split(".")[0][:160],
+                "word_count": len(body.split()),
+                "embeds": [],
+            }
+        )
+        for i, body in enumerate(bodies)
+    ]
+
+
+def bare(bodies: list[str]) -> float:
+    began = time.perf_counter()
+    for _ in nlp().pipe(bodies, batch_size=BATCH):
+        pass
+    return time.perf_counter() - began
+
+
+def analysis(bodies: list[str]) -> float:
+    began = time.perf_counter()
+    for _ in analyse_many((Text(b) for b in bodies), batch_size=BATCH):
+        pass
+    return time.perf_counter() - began
+
+
+def alternated(bodies: list[str], rounds: int) -> tuple[float, float]:
+    """Median seconds of bare and analysis, run in turns after a warm-up."""
+    analysis(bodies[: 2 * BATCH])
+    times: dict[str, list[float]] = {"bare": [], "analysis": []}
+    for i in range(rounds):
+        print(f"  round {i + 1}/{rounds}", file=sys.stderr)
+        times["bare"].append(bare(bodies))
+        times["analysis"].append(analysis(bodies))
+    return statistics.median(times["bare"]), statistics.median(times["analysis"])
+
+
+async def count_committed(bootstrap: str, topic: str, n: int, timeout_s: float) -> float:
+    """Seconds until ``n`` records of ``topic`` are committed (read_committed)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        consumer.assign(await topic_partitions(bootstrap, topic))
+        began = time.perf_counter()
+        seen = 0
+        while seen < n:
+            if time.perf_counter() - began > timeout_s:
+                raise SystemExit(f"only {seen} of {n} enrichments after {timeout_s:.0f} s")
+            batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
+            seen += sum(len(b) for b in batches.values())
+        return time.perf_counter() - began
+    finally:
+        await consumer.stop()
+
+
+async def fresh_topics(bootstrap: str, stem: str) -> str:
+    prefix = f"bench{stem}{uuid.uuid4().hex[:6]}"
+    await ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, partitions=4)
+    return prefix
+
+
+def payload(batch: list[Article]) -> list[tuple[bytes | None, bytes | None]]:
+    return [(a.article_id.encode(), a.model_dump_json().encode()) for a in batch]
+
+
+async def in_process(bootstrap: str, batch: list[Article]) -> float:
+    prefix = await fresh_topics(bootstrap, "in")
+    settings = Settings(kafka_bootstrap=bootstrap, topic_prefix=prefix, group_prefix=prefix)
+    loop = build(settings, bootstrap, Metrics())
+    stop = asyncio.Event()
+    task = asyncio.create_task(loop.run(stop))
+    await asyncio.sleep(3)  # group joined, producers fenced
+    seconds = await timed(bootstrap, prefix, batch)
+    stop.set()
+    await task
+    return seconds
+
+
+async def timed(bootstrap: str, prefix: str, batch: list[Article]) -> float:
+    """A warm-up batch, then seconds from producing ``batch`` to its last enrichment."""
+    warm = batch[: 4 * BATCH]
+    await produce(bootstrap, f"{prefix}.articles", payload(warm))
+    await count_committed(bootstrap, f"{prefix}.enriched", len(warm), 600)
+    counting = asyncio.create_task(
+        count_committed(bootstrap, f"{prefix}.enriched", len(warm) + len(batch), 1800)
+    )
+    await produce(bootstrap, f"{prefix}.articles", payload(batch))
+    return await counting
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+async def processes(bootstrap: str, batch: list[Article], count: int) -> tuple[float, float]:
+    """Seconds for ``count`` enricher processes to enrich ``batch``; their peak RSS (MB)."""
+    prefix = await fresh_topics(bootstrap, f"p{count}")
+    procs = []
+    ports = []
+    for i in range(count):
+        port = 19500 + i
+        env = {
+            **os.environ,
+            "NEWSWIRE_KAFKA_BOOTSTRAP": bootstrap,
+            "NEWSWIRE_TOPIC_PREFIX": prefix,
+            "NEWSWIRE_GROUP_PREFIX": prefix,
+            "NEWSWIRE_HTTP_PORT": str(port),
+            "NEWSWIRE_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        procs.append(
+            await asyncio.create_subprocess_exec(sys.executable, "-m", "services.enricher", env=env)
+        )
+        ports.append(port)
+    try:
+        await wait_ready(ports)
+        await asyncio.sleep(3)  # the group settles on its partitions
+        seconds = await timed(bootstrap, prefix, batch)
+        rss = max(peak_rss_mb(p.pid) for p in procs)
+        return seconds, rss
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            await asyncio.wait_for(p.wait(), 30)
+
+
+async def wait_ready(ports: list[int], timeout_s: float = 120) -> None:
+    began = time.perf_counter()
+    async with httpx.AsyncClient() as client:
+        for port in ports:
+            while True:
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.perf_counter() - began > timeout_s:
+                    raise SystemExit(f"the enricher on port {port} was not ready in time")
+                await asyncio.sleep(0.2)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--bootstrap")
+    parser.add_argument("--rounds", type=int, default=3, help="bare/analysis rounds (median)")
+    parser.add_argument("--no-processes", action="store_true", help="skip the process rows")
+    args = parser.parse_args()
+    logs.configure("console", "WARNING")
+    n = args.articles
+    bodies = texts(n)
+    words = sum(len(b.split()) for b in bodies)
+    nlp()  # loaded before any timing
+    print(f"{n} articles, {words:,} words: bare nlp.pipe and analysis", file=sys.stderr)
+    base, ours = alternated(bodies, args.rounds)
+    rss_here = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bootstrap = args.bootstrap or start_local_broker(Settings())
+    batch = articles(bodies)
+    print("service through Kafka...", file=sys.stderr)
+    kafka = await in_process(bootstrap, batch)
+    rows = [
+        ["bare nlp.pipe (baseline)", base, f"{rss_here:,.0f}"],
+        ["analysis: entities and claims, no Kafka", ours, ""],
+        ["enricher service through Kafka, in this process", kafka, ""],
+    ]
+    if not args.no_processes:
+        print("one enricher process...", file=sys.stderr)
+        one, rss_one = await processes(bootstrap, batch, 1)
+        print("two enricher processes...", file=sys.stderr)
+        two, rss_two = await processes(bootstrap, batch, 2)
+        rows += [
+            ["1 enricher process", one, f"{rss_one:,.0f}"],
+            ["2 enricher processes, one group", two, f"{rss_two:,.0f}"],
+        ]
+    cells = [
+        [name, f"{n / s:,.1f}", f"{words / s:,.0f}", f"{base / s:.2f}", rss]
+        for name, s, rss in rows
+    ]
+    print(f"\nenricher: {n} re3d articles ({words:,} words), spaCy batch {BATCH}\n")
+    print(table(["", "articles/s", "words/s", "vs bare nlp.pipe", "peak RSS MB"], cells))
+    if not args.no_processes:
+        print(f"\ntwo processes / one process: {rows[3][1] / rows[4][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
