@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from ..core.records import HttpMeta, RawItem, Source, SourceState
@@ -19,6 +20,9 @@ class PollPolicy:
     bounds: Bounds = field(default_factory=Bounds)
     backoff: Backoff = field(default_factory=Backoff)
     seen_limit: int = 500
+    max_items: int = 1000
+    """Entries of one poll kept, at most (feeds list the newest first); the rest is a
+    problem on the poll, not a flood of old items."""
 
 
 @dataclass
@@ -102,7 +106,10 @@ async def poll_feed(
         return PollOutcome(new, [], "304", duration_s=time.perf_counter() - started)
 
     try:
-        feed = parse_feed(result.body, content_type=result.content_type, url=result.url)
+        # In a worker thread: a huge feed must not stall the other feeds' fetches and timeouts.
+        feed = await asyncio.to_thread(
+            parse_feed, result.body, content_type=result.content_type, url=result.url
+        )
     except FeedParseError as exc:
         new = _failure(state, "parse_error", str(exc), now, policy, None)
         new = new.model_copy(update=moved)
@@ -113,6 +120,9 @@ async def poll_feed(
             bytes_read=result.bytes_read,
             duration_s=time.perf_counter() - started,
         )
+    if len(feed.items) > policy.max_items:
+        kept = f"the feed has {len(feed.items)} entries; the first {policy.max_items} are kept"
+        feed = replace(feed, items=feed.items[: policy.max_items], problems=[*feed.problems, kept])
     context = FetchContext(
         source=Source(
             kind="feed", uri=spec.url, name=spec.name or feed.title, tags=list(spec.tags)
