@@ -57,6 +57,9 @@ class LoopConfig:
     transaction_timeout_ms: int = 60_000
     request_timeout_ms: int = 30_000
     backoff: Backoff = field(default_factory=Backoff)
+    max_record_bytes: int = 1_000_000
+    """Largest output record (key, value and headers); a record whose outputs are larger
+    is dead-lettered, not retried forever (the producer and broker refuse ~1 MiB)."""
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -313,6 +316,23 @@ class StreamLoop:
         )
         await asyncio.sleep(delay)
 
+    def _size_checked(self, outcome: Emit | Failure) -> Emit | Failure:
+        if isinstance(outcome, Failure):
+            return outcome
+        limit = self.config.max_record_bytes
+        for out in outcome.outputs:
+            size = (
+                len(out.value) + len(out.key or b"") + sum(len(k) + len(v) for k, v in out.headers)
+            )
+            if size > limit:
+                return Failure(
+                    stage="produce",
+                    error_class="RecordTooLarge",
+                    message=f"an output record for {out.topic} has {size} bytes, over the "
+                    f"{limit}-byte limit",
+                )
+        return outcome
+
     def _outputs(
         self, records: Sequence[Record], outcomes: Sequence[Emit | Failure]
     ) -> list[Output]:
@@ -357,7 +377,7 @@ class StreamLoop:
             for m in msgs
         ]
         started = time.perf_counter()
-        outcomes = await self.transform(records)
+        outcomes = [self._size_checked(o) for o in await self.transform(records)]
         self.metrics.transform_seconds.labels(cfg.service).observe(time.perf_counter() - started)
         outputs = self._outputs(records, outcomes)
         try:

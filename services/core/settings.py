@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     enricher_batch_size: int = Field(
         default=16, ge=1, description="Articles spaCy processes together (nlp.pipe)."
     )
+    enricher_max_chars: int = Field(
+        default=100_000,
+        ge=1000,
+        description="Characters of an article the enricher analyses, at most (the rest is "
+        "not searched for entities and claims).",
+    )
 
     # Local broker
     kafka_script: Path | None = Field(

@@ -104,6 +104,8 @@ def decode(model: type[In], record: Record) -> In:
         return model.model_validate_json(record.value)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["type"] in ("json_invalid", "json_type"):
+            raise DecodeError(f"not JSON: {first['msg']}") from None
         where = ".".join(str(p) for p in first["loc"]) or "(root)"
         raise DecodeError(
             f"not a valid {model.__name__}: {exc.error_count()} error(s), first at {where}: "

@@ -15,6 +15,10 @@ from .claims import extract_claims
 from .entities import entities_from_doc
 from .pipeline import nlp
 
+MAX_CHARS = 100_000
+"""Characters of an article analysed, at most (news articles are far shorter; a page that
+is not bounds the time one record takes)."""
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -36,13 +40,17 @@ def analyse_doc(doc: Any, title: str = "", embeds: Sequence[Embed] = ()) -> Anal
     return Analysis(entities=entities, claims=extract_claims(doc, entities, embeds))
 
 
-def analyse(text: str, title: str = "", embeds: Sequence[Embed] = ()) -> Analysis:
-    return analyse_doc(nlp()(text), title, embeds)
+def analyse(
+    text: str, title: str = "", embeds: Sequence[Embed] = (), max_chars: int = MAX_CHARS
+) -> Analysis:
+    return analyse_doc(nlp()(text[:max_chars]), title, embeds)
 
 
-def analyse_many(texts: Iterable[Text], batch_size: int = 16) -> Iterator[Analysis]:
+def analyse_many(
+    texts: Iterable[Text], batch_size: int = 16, max_chars: int = MAX_CHARS
+) -> Iterator[Analysis]:
     """One analysis per text, in order; spaCy batches the texts."""
     items = list(texts)
-    docs = nlp().pipe((t.text for t in items), batch_size=batch_size)
+    docs = nlp().pipe((t.text[:max_chars] for t in items), batch_size=batch_size)
     for item, doc in zip(items, docs, strict=True):
         yield analyse_doc(doc, item.title, item.embeds)

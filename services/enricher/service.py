@@ -27,6 +27,7 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
             Enrich(prefix, metrics=EnricherMetrics(metrics.registry)),
             source=f"/newswire/{NAME}",
             batch_size=settings.enricher_batch_size,
+            max_chars=settings.enricher_max_chars,
         ),
         batch_max_records=settings.enricher_max_records,
     )

@@ -1,7 +1,9 @@
 """The enricher's transform: ``Article`` -> ``Enrichment`` (+ one record per entity, claim).
 
 Articles of a consumed batch go through ``nlp.pipe`` together (spaCy is faster on batches
-than on single texts); the event loop gets control back between articles. An article marked
+than on single texts), in a worker thread, so that the event loop (heartbeats, metrics)
+never waits on the analysis. Only the first ``max_chars`` characters of an article are
+analysed (spans stay offsets into the whole text). An article marked
 ``duplicate_of`` is not analysed: its enrichment is empty and points to the original.
 A record that cannot be decoded, or whose analysis raises, becomes a ``Failure``.
 """
@@ -25,7 +27,7 @@ from ..core.records import (
 )
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
 from ..core.transform import Failure, Outcome, Produce, Record, decode, emit
-from .analysis import Analysis, analyse_doc
+from .analysis import MAX_CHARS, Analysis, analyse_doc
 from .metrics import EnricherMetrics
 from .pipeline import MODEL, MODEL_VERSION, nlp
 
@@ -99,12 +101,14 @@ class Enrich:
         )
 
 
-def _analysed(articles: Sequence[Article], batch_size: int) -> Iterator[Analysis | Exception]:
+def _analysed(
+    articles: Sequence[Article], batch_size: int, max_chars: int
+) -> Iterator[Analysis | Exception]:
     """One analysis (or the error that stopped it) per article, batched through spaCy."""
     done = 0
     while done < len(articles):
         rest = articles[done:]
-        docs = nlp().pipe((a.text for a in rest), batch_size=batch_size)
+        docs = nlp().pipe((a.text[:max_chars] for a in rest), batch_size=batch_size)
         try:
             for article, doc in zip(rest, docs, strict=False):
                 try:
@@ -124,7 +128,9 @@ class EnrichTransform:
     enrich: Enrich
     source: str
     batch_size: int = 16
+    max_chars: int = MAX_CHARS
     now: Callable[[], datetime] = field(default=utc_now)
+    _nlp_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     async def __call__(self, records: Sequence[Record]) -> Sequence[Outcome]:
         decoded: list[Article | Failure] = []
@@ -133,19 +139,36 @@ class EnrichTransform:
                 decoded.append(decode(Article, record))
             except RecordError as exc:
                 decoded.append(Failure.from_exception(exc))
+        for i, item in enumerate(decoded):
+            if isinstance(item, Article) and item.duplicate_of is None and not item.text.strip():
+                decoded[i] = Failure(
+                    "transform", "TransformError", f"article {item.article_id} has no text"
+                )
         fresh = [a for a in decoded if isinstance(a, Article) and a.duplicate_of is None]
-        analyses = _analysed(fresh, self.batch_size)
+        analyses = _analysed(fresh, self.batch_size, self.max_chars)
+        async with self._nlp_lock:  # one pipeline, used by one thread at a time
+            return await self._outcomes(records, decoded, analyses)
+
+    async def _outcomes(
+        self,
+        records: Sequence[Record],
+        decoded: list[Article | Failure],
+        analyses: Iterator[Analysis | Exception],
+    ) -> list[Outcome]:
         outcomes: list[Outcome] = []
         for record, item in zip(records, decoded, strict=True):
             if isinstance(item, Failure):
                 outcomes.append(item)
                 continue
             started = time.perf_counter()
+            # spaCy runs in a worker thread: the event loop keeps the consumer's heartbeats
+            # and the metrics server going however long an article takes.
             result: Analysis | Exception = (
-                Analysis() if item.duplicate_of is not None else next(analyses)
+                Analysis()
+                if item.duplicate_of is not None
+                else await asyncio.to_thread(next, analyses)
             )
             outcomes.append(self._outcome(record, item, result, time.perf_counter() - started))
-            await asyncio.sleep(0)  # heartbeats go on between articles
         return outcomes
 
     def _outcome(

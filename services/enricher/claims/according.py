@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .found import Found, Range
-from .spans import token_span, trim, with_quotes
+from .spans import text_of, token_span, trim, with_quotes
 
 
 def according(doc: Any, quotes: list[Range]) -> list[Found]:
     out = []
-    text: str = doc.text
+    text = text_of(doc)
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
             continue

@@ -6,12 +6,12 @@ from typing import Any
 
 from .cues import ADJECTIVES
 from .found import Found, Range
-from .spans import token_span, trim, with_quotes
+from .spans import text_of, token_span, trim, with_quotes
 
 
 def adjectival(doc: Any, quotes: list[Range]) -> list[Found]:
     out = []
-    text: str = doc.text
+    text = text_of(doc)
     for tok in doc:
         if tok.pos_ != "ADJ" or tok.lower_ not in ADJECTIVES or tok.dep_ != "acomp":
             continue

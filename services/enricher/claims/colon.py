@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .found import Found, Range
-from .spans import token_span, trim, with_quotes
+from .spans import text_of, token_span, trim, with_quotes
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""
@@ -13,7 +13,7 @@ MAX_SOURCE = 6
 
 def colon(doc: Any, quotes: list[Range]) -> list[Found]:
     out = []
-    text: str = doc.text
+    text = text_of(doc)
     for sent in doc.sents:
         marks = [t for t in sent if t.text == ":"]
         if not marks:

@@ -12,6 +12,8 @@ posts become claims of kind ``embed`` whose source is the post's author.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,12 +29,15 @@ from .hedges import hedges
 from .nouns import nominal
 from .quotes import quotations
 from .sources import mentions, resolve
-from .spans import has_quote, is_quoted, quote_pairs, token_span, trim
+from .spans import has_quote, is_quoted, quote_pairs, text_of, token_span, trim
 from .verbal import verbal
 from .worthiness import check_worthiness
 
 NAME_PARTS = ("compound", "poss", "appos")
 """Children of a source's head that name it: "the WSJ report", "spokesman ... John Kirby"."""
+
+NEST_WINDOW = 64
+"""Claims starting before a cue that may hold it (nesting is local)."""
 
 FINDERS = (verbal, according, nominal, adjectival, colon)
 
@@ -41,7 +46,7 @@ def extract_claims(
     doc: Any, entities: Sequence[Entity], embeds: Sequence[Embed] = ()
 ) -> list[Claim]:
     """The claims of ``doc`` (its entities link sources), then one per embedded post."""
-    text: str = doc.text
+    text = text_of(doc)
     quotes = quote_pairs(text)
     found = _merged([f for finder in FINDERS for f in finder(doc, quotes)])
     found = _merged(found + quotations(doc, quotes, found))
@@ -54,11 +59,19 @@ def extract_claims(
 
 
 def _merged(found: list[Found]) -> list[Found]:
+    """One finding per attribution: later twins (same cue token, or same cue and mostly
+    the same content) are dropped. Indexed by cue, so linear in the findings."""
     kept: list[Found] = []
+    by_token: dict[int, list[Found]] = defaultdict(list)
+    by_cue: dict[tuple[int, int] | None, list[Found]] = defaultdict(list)
     for f in found:
-        twin = next((k for k in kept if _same(k, f)), None)
-        if twin is None:
-            kept.append(f)
+        candidates = (by_token[f.cue_token] if f.cue_token is not None else []) + by_cue[f.cue]
+        if any(_same(k, f) for k in candidates):
+            continue
+        kept.append(f)
+        if f.cue_token is not None:
+            by_token[f.cue_token].append(f)
+        by_cue[f.cue].append(f)
     return kept
 
 
@@ -71,7 +84,7 @@ def _same(a: Found, b: Found) -> bool:
 
 
 def _claim(doc: Any, f: Found, quotes: list[tuple[int, int]], known: Any) -> Claim:
-    text: str = doc.text
+    text = text_of(doc)
     start, end = f.content
     source = None
     if f.source is not None:
@@ -114,23 +127,25 @@ def _antecedent(pronoun: Any) -> tuple[int, int] | None:
         return None
     own = {t.i for t in clause.subtree}
     tokens = [t for t in clause.head.subtree if t.i not in own and t.i < clause.left_edge.i]
-    return trim(pronoun.doc.text, *token_span(tokens)) if tokens else None
+    return trim(text_of(pronoun.doc), *token_span(tokens)) if tokens else None
 
 
 def _nest(claims: list[Claim], found: list[Found]) -> list[Claim]:
+    """Each claim's parent: the smallest other claim whose content holds its cue. Claims
+    are sorted by content start; a holder starts at or before the cue, and only the
+    ``NEST_WINDOW`` claims starting just before it are looked at (bounded work)."""
+    starts = [c.content.start for c in claims]
     out = []
     for claim, f in zip(claims, found, strict=True):
         anchor = f.cue or f.content
-        holders = [
-            (other.content.end - other.content.start, other.claim_id)
-            for other in claims
-            if other is not claim
-            and other.content.start <= anchor[0]
-            and anchor[1] <= other.content.end
-            and (other.content.end - other.content.start) > (f.content[1] - f.content[0])
-        ]
-        parent = min(holders)[1] if holders else None
-        out.append(claim.model_copy(update={"parent": parent}) if parent else claim)
+        own = f.content[1] - f.content[0]
+        last = bisect_right(starts, anchor[0])
+        best: tuple[int, str] | None = None
+        for other in claims[max(0, last - NEST_WINDOW) : last]:
+            size = other.content.end - other.content.start
+            if other is not claim and anchor[1] <= other.content.end and size > own:
+                best = min(best, (size, other.claim_id)) if best else (size, other.claim_id)
+        out.append(claim.model_copy(update={"parent": best[1]}) if best else claim)
     return out
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .cues import NOUN_PREPOSITIONS, NOUNS
 from .found import Found, Range
-from .spans import token_span, trim, with_quotes
+from .spans import text_of, token_span, trim, with_quotes
 
 
 def nominal(doc: Any, quotes: list[Range]) -> list[Found]:
@@ -24,7 +24,7 @@ def nominal(doc: Any, quotes: list[Range]) -> list[Found]:
 
 
 def _with_object(doc: Any, tok: Any, lemma: str) -> Found | None:
-    text: str = doc.text
+    text = text_of(doc)
     allowed = NOUN_PREPOSITIONS.get(lemma, ())
     preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in allowed]
     objects = [g for p in preps[:1] for g in p.children if g.dep_ in ("pobj", "pcomp")]
@@ -47,7 +47,7 @@ def _with_object(doc: Any, tok: Any, lemma: str) -> Found | None:
 
 
 def _with_clause(doc: Any, tok: Any, quotes: list[Range]) -> Found | None:
-    text: str = doc.text
+    text = text_of(doc)
     clauses = [
         c
         for c in tok.children

@@ -11,7 +11,7 @@ from typing import Any
 
 from .cues import SPEECH
 from .found import Found, Range
-from .spans import token_span
+from .spans import text_of, token_span
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""
@@ -19,7 +19,7 @@ MAX_GAP = 120
 
 def quotations(doc: Any, quotes: list[Range], found: list[Found]) -> list[Found]:
     out: list[Found] = []
-    text: str = doc.text
+    text = text_of(doc)
     for q_start, q_end in quotes:
         if len(text[q_start:q_end].split()) < 3 or _covered(q_start, q_end, found + out):
             continue
@@ -54,7 +54,7 @@ def _same_sentence(doc: Any, start: int, end: int) -> Found | None:
 
 
 def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:
-    text: str = doc.text
+    text = text_of(doc)
     before = [f for f in found if f.content[1] <= start and f.cue is not None]
     if not before:
         return None

@@ -14,6 +14,14 @@ TAIL = EDGE
 _PAIR = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb")
 
 
+def text_of(doc: Any) -> str:
+    """The text of a Doc, kept: spaCy rebuilds ``doc.text`` from its tokens on every call."""
+    cached = doc.user_data.get("newswire.text")
+    if cached is None:
+        cached = doc.user_data["newswire.text"] = doc.text
+    return str(cached)
+
+
 def quote_pairs(text: str) -> list[tuple[int, int]]:
     """Spans of quotations, marks included: curly, straight and guillemet pairs."""
     return [(m.start(), m.end()) for m in _PAIR.finditer(text)]

@@ -21,7 +21,7 @@ from .cues import (
     VERBS,
 )
 from .found import Found, Range
-from .spans import token_span, trim, with_quotes
+from .spans import text_of, token_span, trim, with_quotes
 
 PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
 """Objects that are an addressee or a pronoun, not a content."""
@@ -43,7 +43,7 @@ def verbal(doc: Any, quotes: list[Range]) -> list[Found]:
 
 
 def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found | None:
-    text: str = doc.text
+    text = text_of(doc)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     content = _content(doc, tok, lemma, passive)
     if content is None:
@@ -134,7 +134,7 @@ def _after_colon(doc: Any, colon: int) -> Range | None:
     sent = doc[colon].sent
     if colon + 1 < sent.end:
         return token_span(doc[colon + 1 : sent.end])
-    text: str = doc.text
+    text = text_of(doc)
     start = doc[colon].idx + 1
     paragraph_end = text.find("\n\n", start + 2)
     nxt = doc[colon + 1].sent if colon + 1 < len(doc) else None
@@ -178,7 +178,7 @@ def _subject(subject: Any, cue: Any) -> Range:
 
 
 def _trimmed(doc: Any, tokens: list[Any]) -> Range:
-    return trim(doc.text, *token_span(tokens))
+    return trim(text_of(doc), *token_span(tokens))
 
 
 def _cue_span(tok: Any) -> Range:
