@@ -30,6 +30,7 @@ from aiokafka.errors import KafkaError, ProducerFenced
 from .deadletters import dead_letter_output
 from .logs import get_logger
 from .metrics import Metrics
+from .probe import BrokerProbe
 from .producers import ProducerPool
 from .records import utc_now
 from .retry import Backoff
@@ -60,6 +61,10 @@ class LoopConfig:
     max_record_bytes: int = 1_000_000
     """Largest output record (key, value and headers); a record whose outputs are larger
     is dead-lettered, not retried forever (the producer and broker refuse ~1 MiB)."""
+
+
+async def _never_asked() -> None:
+    """The probe's question before the consumer exists."""
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -108,6 +113,7 @@ class StreamLoop:
         self._fenced: set[TopicPartition] = set()
         self._failures = 0
         self._broker_ok = False
+        self.probe = BrokerProbe(_never_asked)
         self.quiet_since: float | None = None
 
     # -- readiness -------------------------------------------------------------------
@@ -119,7 +125,7 @@ class StreamLoop:
     @property
     def ready(self) -> bool:
         """Connected to the broker and owning at least one input partition."""
-        return self._broker_ok and bool(self._owned)
+        return self._broker_ok and self.probe.reachable and bool(self._owned)
 
     # -- rebalances ------------------------------------------------------------------
 
@@ -206,6 +212,8 @@ class StreamLoop:
         )
         self.consumer.subscribe(list(cfg.input_topics), listener=_Rebalance(self))
         await self.consumer.start()
+        self.probe = BrokerProbe(self.consumer.topics)
+        probing = asyncio.create_task(self.probe.run(stop))
         self.metrics.lag.sources.append(self.lag_samples)
         log.info("loop started", service=cfg.service, topics=list(cfg.input_topics))
         try:
@@ -214,6 +222,7 @@ class StreamLoop:
                 if self._worker_error is not None:
                     raise self._worker_error
         finally:
+            probing.cancel()
             self.metrics.lag.sources.remove(self.lag_samples)
             async with self._lock:
                 await self._drain()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from ..core.deadletters import error_headers
 from ..core.logs import get_logger
 from ..core.metrics import Metrics
+from ..core.probe import BrokerProbe
 from ..core.records import DeadLetter, RawItem, SourceState, utc_now
 from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
@@ -96,6 +97,7 @@ class Ingester:
         self._outboxes: dict[int, _Outbox] = {}
         self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
         self._ready = False
+        self.probe = BrokerProbe(self.store.topics)
         self.scans = 0
 
     @property
@@ -104,7 +106,7 @@ class Ingester:
 
     @property
     def ready(self) -> bool:
-        return self._ready and bool(self.store.owned)
+        return self._ready and self.probe.reachable and bool(self.store.owned)
 
     @property
     def settled(self) -> bool:
@@ -152,6 +154,7 @@ class Ingester:
         await self.store.start()
         self._ready = True
         flusher = asyncio.create_task(self._flush_forever())
+        probing = asyncio.create_task(self.probe.run(stop))
         log.info("ingester started", seeds=str(self.settings.seeds_dir), feeds=len(self.feeds))
         next_reload = next_scan = 0.0
         try:
@@ -174,6 +177,7 @@ class Ingester:
                     task.cancel()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
             flusher.cancel()
+            probing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
             await self._flush()

@@ -92,6 +92,11 @@ class StateStore:
         await self._consumer.start()
         self._heartbeat = asyncio.create_task(self._keep_membership())
 
+    async def topics(self) -> set[str]:
+        """The cluster's topics (a metadata request: answers only while the broker does)."""
+        assert self._consumer is not None
+        return set(await self._consumer.topics())
+
     async def _keep_membership(self) -> None:
         """Poll the group consumer so that it stays in the group; the records are ours."""
         assert self._consumer is not None
