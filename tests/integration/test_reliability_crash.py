@@ -61,7 +61,7 @@ def article(i: int, revision: int) -> Article:
 
 
 def kills_param() -> list[Any]:
-    return [2, pytest.param(KILLS, marks=pytest.mark.full)]
+    return [2, pytest.param(KILLS, marks=[pytest.mark.full, pytest.mark.timeout(3600)])]
 
 
 @pytest.mark.parametrize("kills", kills_param(), ids=["ci", "full"])

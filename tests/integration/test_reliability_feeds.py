@@ -88,7 +88,9 @@ def hostile(web: WebServer, entries: int) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "entries", [20_000, pytest.param(100_000, marks=pytest.mark.full)], ids=["20k", "100k"]
+    "entries",
+    [20_000, pytest.param(100_000, marks=[pytest.mark.full, pytest.mark.timeout(600)])],
+    ids=["20k", "100k"],
 )
 async def test_hostile_feeds_fail_alone_within_bounds(web: WebServer, entries: int) -> None:
     cases = hostile(web, entries)

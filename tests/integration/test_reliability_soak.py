@@ -26,6 +26,7 @@ from .webserver import Reply, Request, WebServer
 FEEDS = 10
 ITEMS_PER_POLL = 4
 SAMPLE_S = 3.0
+MINUTES = float(os.environ.get("NEWSWIRE_SOAK_MINUTES", "30"))
 
 
 def rss_of(feed: int, polls: count[int]) -> Reply:
@@ -62,7 +63,7 @@ def flat(samples: list[float]) -> tuple[float, float]:
 
 @pytest.mark.parametrize(
     "seconds",
-    [75, pytest.param(60 * float(os.environ.get("NEWSWIRE_SOAK_MINUTES", "30")), marks=pytest.mark.full)],
+    [75, pytest.param(60 * MINUTES, marks=[pytest.mark.full, pytest.mark.timeout(60 * MINUTES + 600)])],
     ids=["ci", "full"],
 )  # fmt: skip
 async def test_memory_stays_flat(
