@@ -48,11 +48,15 @@ def read_seed(root: Path, path: Path) -> SeedFile:
     stat = resolved.stat()
     if stat.st_size > MAX_FILE_BYTES:
         raise FileReadError(f"{path} is {stat.st_size} bytes, over the {MAX_FILE_BYTES} limit")
+    with resolved.open("rb") as handle:  # bounded: the file may grow while it is read
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileReadError(f"{path} grew past the {MAX_FILE_BYTES}-byte limit while read")
     return SeedFile(
         path=path,
         relative=path.relative_to(root).as_posix(),
         mtime=datetime.fromtimestamp(stat.st_mtime, UTC),
-        data=resolved.read_bytes(),
+        data=data,
     )
 
 
@@ -65,6 +69,8 @@ def _text(seed: SeedFile) -> str:
         ) from None
     if "\x00" in text:
         raise FileReadError(f"{seed.relative} is binary (contains NUL bytes)")
+    if not text.strip():
+        raise FileReadError(f"{seed.relative} is empty: it is read again once it has text")
     return text
 
 
