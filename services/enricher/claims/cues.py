@@ -80,6 +80,12 @@ PREPOSITION_CONTENT = {
     "worry": ("about",),
     "apologize": ("for",),
     "apologise": ("for",),
+    "focus": ("on",),
+    "respond": ("to",),
+    "reply": ("to",),
+    "point": ("to",),
+    "push": ("for",),
+    "campaign": ("for", "against"),
 }
 """Verbs whose content is a prepositional object ("called for a ban")."""
 

@@ -50,7 +50,11 @@ def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found |
         return None
     start, end = trim(text, *content)
     start, end = with_quotes(text, start, end, quotes)
-    if end - start < 3 or (len(text[start:end].split()) < 2 and text[start] not in '\u201c"'):
+    words = text[start:end].lower().split()
+    if end <= start or not words:
+        return None
+    one_word = len(words) < 2 and text[start] not in '\u201c"'
+    if one_word and not (_short(words) or _proper(doc, start, end)):
         return None
     source_tok, source = _source(tok, passive)
     if source is None and not passive:
@@ -68,7 +72,14 @@ def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found |
 
 
 def _short(words: list[str]) -> bool:
+    """A one-word content that stands for a clause ("said so")."""
     return words[-1] in SHORT_CONTENT
+
+
+def _proper(doc: Any, start: int, end: int) -> bool:
+    """A one-word content that is a name ("voted for Trump")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ == "PROPN"
 
 
 def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
@@ -92,6 +103,10 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
         objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in PERSONAL]
         if objects and (len(list(objects[0].subtree)) > 1 or objects[0].pos_ == "PROPN"):
             return token_span(objects[0].subtree)
+    for c in children:  # "calling for the US to act": the preposition marks a clause
+        marks = [g for g in c.children if g.dep_ == "mark"]
+        if c.dep_ == "advcl" and marks and marks[0].lower_ in PREPOSITION_CONTENT.get(lemma, ()):
+            return token_span(t for t in c.subtree if t.i != marks[0].i)
     for c in children:
         if c.dep_ == "prep" and c.lower_ in PREPOSITION_CONTENT.get(lemma, ()):
             objects = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
