@@ -21,6 +21,8 @@ from .conftest import PYTHON, service_env
 
 KILLS = int(os.environ.get("NEWSWIRE_CRASH_KILLS", "20"))
 """Kills per service in the full suite."""
+IDLE_S = 10.0
+"""How long a run may write nothing before it is killed anyway (the input may be done)."""
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Trial:
     env: dict[str, str] = field(default_factory=dict)
     log: Path = Path("service.log")
     kills: list[int] = field(default_factory=list)
+    mid_stream: int = 0
+    """Kills that came after the process had written output in its run."""
 
     def start(self) -> subprocess.Popen[bytes]:
         env = service_env(
@@ -67,24 +71,27 @@ async def written(bootstrap: str, topic: str) -> int:
 
 
 async def kill_and_restart(trial: Trial, kills: int, rng: random.Random) -> None:
-    """``kills`` times: start the service, wait until it has written a random number of
-    further output records (committed or not), SIGKILL it."""
-    step = max(2, trial.expected // (kills + 1))
+    """``kills`` times: start the service, wait until it writes output (or, once the input
+    is done, up to ``IDLE_S``), then a random moment more, and SIGKILL it."""
     for _ in range(kills):
-        target = await written(trial.bootstrap, trial.output) + rng.randint(1, step)
+        base = await written(trial.bootstrap, trial.output)
         proc = trial.start()
         try:
-            deadline = asyncio.get_running_loop().time() + 180
-            while await written(trial.bootstrap, trial.output) < target:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + IDLE_S
+            while await written(trial.bootstrap, trial.output) <= base:
                 if proc.poll() is not None:
                     raise AssertionError(f"{trial.service} exited:\n{tail(trial.log)}")
-                if asyncio.get_running_loop().time() > deadline:
-                    raise AssertionError(f"{trial.service} made no progress:\n{tail(trial.log)}")
-                await asyncio.sleep(rng.uniform(0.005, 0.05))
+                if loop.time() > deadline:
+                    break
+                await asyncio.sleep(0.02)
+            else:
+                trial.mid_stream += 1
+            await asyncio.sleep(rng.uniform(0.0, 0.4))
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-        trial.kills.append(target)
+        trial.kills.append(await written(trial.bootstrap, trial.output))
 
 
 async def finish_and_check(trial: Trial) -> list[Consumed]:
@@ -102,10 +109,12 @@ async def finish_and_check(trial: Trial) -> list[Consumed]:
     lost = trial.expected - len(set(seen))
     duplicated = len(seen) - len(set(seen))
     print(
-        f"{trial.service}: {len(trial.kills)} kills, {len(out)} records committed, "
+        f"{trial.service}: {len(trial.kills)} kills ({trial.mid_stream} mid-stream), "
+        f"{len(out)} records committed, "
         f"{lost} lost, {duplicated} duplicated"
     )
     assert duplicated == 0 and lost == 0 and len(seen) == trial.expected
+    assert trial.mid_stream >= min(2, len(trial.kills)), "kills must land mid-stream"
     last: dict[str, int] = {}
     for r in sorted(out, key=lambda r: (r.partition, r.offset)):
         key, revision = trial.identity(r)

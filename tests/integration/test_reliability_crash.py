@@ -1,5 +1,5 @@
-"""Each service killed with SIGKILL at random points while it works through a corpus, and
-restarted: its committed output has nothing lost, nothing duplicated, and each key's
+"""Each service killed with SIGKILL at random moments while it works through a corpus,
+and restarted: its committed output has nothing lost, nothing duplicated, and each key's
 revisions in order. CI runs 2 kills per service; the full suite ``NEWSWIRE_CRASH_KILLS``
 (20) per service. The random seed is printed, and ``NEWSWIRE_CRASH_SEED`` replays it."""
 
