@@ -10,8 +10,6 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from services.core.admin import ensure_topics
 from services.core.records import AttributedClaim, DeadLetter, Enrichment, EntityMention
 from services.core.testing import produce, read_topic
@@ -20,6 +18,7 @@ from services.normalizer.transform import normalize
 from tests.unit.test_normalizer import seed_article
 
 from .conftest import PYTHON, service_env
+from .reliability import written
 
 N = 60
 KILL_AT = (12, 30)  # news.enriched records written (committed or not) at each kill
@@ -48,16 +47,6 @@ def articles() -> list[tuple[bytes | None, bytes | None]]:
         if i == N // 2:
             out.append((b"poison", b"{not an article"))
     return out
-
-
-async def written(bootstrap: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in range(3)]
-        return sum((await consumer.end_offsets(partitions)).values())
-    finally:
-        await consumer.stop()
 
 
 def start(bootstrap: str, prefix: str, log: Path) -> subprocess.Popen[bytes]:

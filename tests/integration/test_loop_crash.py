@@ -8,26 +8,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from services.core.admin import create_topic
 from services.core.testing import produce, read_topic, unique_topic
 
 from .conftest import PYTHON, service_env
+from .reliability import written
 from .test_loop_exactly_once import N, assert_exactly_once_in_order, records
 
 KILL_AT = (1_500, 4_000, 7_000)  # output records written (committed or not) at each kill
-
-
-async def written(bootstrap: str, topic: str) -> int:
-    """Records written to ``topic`` so far, committed or not (the high-water marks)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in range(3)]
-        return sum((await consumer.end_offsets(partitions)).values())
-    finally:
-        await consumer.stop()
 
 
 def start_relay(
