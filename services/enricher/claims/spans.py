@@ -8,7 +8,7 @@ from typing import Any
 
 OPENING = '\u201c\u2018\u00ab"'
 CLOSING = '\u201d\u2019\u00bb"'
-EDGE = " \t\r\n,;:\u2014\u2013-"
+EDGE = " \t\r\n\u00a0,;:\u2014\u2013-"
 TAIL = EDGE
 
 _PAIR = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb")
