@@ -87,7 +87,7 @@ async def kill_and_restart(trial: Trial, kills: int, rng: random.Random) -> None
                 await asyncio.sleep(0.02)
             else:
                 trial.mid_stream += 1
-            await asyncio.sleep(rng.uniform(0.0, 0.4))
+            await asyncio.sleep(rng.uniform(0.0, 0.15))
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait()

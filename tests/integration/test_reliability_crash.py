@@ -66,7 +66,7 @@ def kills_param() -> list[Any]:
 
 @pytest.mark.parametrize("kills", kills_param(), ids=["ci", "full"])
 async def test_normalizer_crashes(kafka_bootstrap: str, tmp_path: Path, kills: int) -> None:
-    n = 60 if kills <= 2 else 2000
+    n = 300 if kills <= 2 else 2000
     prefix = await topics(kafka_bootstrap, "crashnorm")
     records = [raw(i, r) for r in (1, 2) for i in range(n)]
     await produce(
@@ -89,7 +89,7 @@ async def test_normalizer_crashes(kafka_bootstrap: str, tmp_path: Path, kills: i
 
 @pytest.mark.parametrize("kills", kills_param(), ids=["ci", "full"])
 async def test_enricher_crashes(kafka_bootstrap: str, tmp_path: Path, kills: int) -> None:
-    n = 40 if kills <= 2 else 1000
+    n = 60 if kills <= 2 else 1000
     prefix = await topics(kafka_bootstrap, "crashenr")
     records = [article(i, r) for r in (1, 2) for i in range(n)]
     await produce(
@@ -113,7 +113,7 @@ async def test_enricher_crashes(kafka_bootstrap: str, tmp_path: Path, kills: int
 
 @pytest.mark.parametrize("kills", kills_param(), ids=["ci", "full"])
 async def test_ingester_crashes(kafka_bootstrap: str, tmp_path: Path, kills: int) -> None:
-    n = 60 if kills <= 2 else 2000
+    n = 300 if kills <= 2 else 2000
     prefix = await topics(kafka_bootstrap, "crashing")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
