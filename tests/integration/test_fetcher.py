@@ -214,4 +214,5 @@ async def test_requests_to_one_host_are_spaced(web: WebServer) -> None:
     await asyncio.gather(f.fetch(url), f.fetch(url), f.fetch(url))
     starts = [r.received_at for r in web.hits("/f/spaced")[-3:]]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(g >= 0.28 for g in gaps), gaps
+    # Spaced by the client, stamped by the server: allow a few tens of ms of scheduling.
+    assert all(g >= 0.25 for g in gaps), gaps

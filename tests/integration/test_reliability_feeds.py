@@ -131,8 +131,9 @@ async def test_hostile_feeds_fail_alone_within_bounds(web: WebServer, entries: i
         for i in results["invalid UTF-8"].items
     )
     # Parsing is in a worker thread: the big feed costs CPU (bounded by the size cap), the
-    # others are not held up by it.
-    assert elapsed < entries / 1000, f"the hostile feeds took {elapsed:.1f} s"
+    # others are not held up by it. The bound on the whole catches a hang, not a slowdown:
+    # under tracemalloc, parsing takes 1 to 3 s per 2,000 entries depending on the machine.
+    assert elapsed < entries / 200, f"the hostile feeds took {elapsed:.1f} s"
     for name in (*healthy, "endless redirects", "one byte a second"):
         assert results[name].duration_s < 6, (name, results[name].duration_s)
     assert peak < 400 * 1024 * 1024, f"peak Python memory {peak / 2**20:.0f} MB"
