@@ -57,6 +57,58 @@ def test_a_quotation_goes_on_in_the_next_paragraph() -> None:
     assert found[1].content.text.startswith("\u201cNobody should travel")
 
 
+def test_a_quotation_of_several_sentences_is_one_content() -> None:
+    text = "\u201cThe dam held. The town is safe,\u201d said the engineer."
+    c = only(text)
+    assert c.kind == "direct" and c.content.text == "\u201cThe dam held. The town is safe,\u201d"
+
+
+def test_a_quotation_goes_on_after_the_cue_and_its_clause() -> None:
+    text = (
+        "\u201cWe can rebuild,\u201d Ana Ruiz said, pointing at the school. "
+        "\u201cBut not before the winter comes.\u201d"
+    )
+    said = [c for c in claims(text) if c.cue and c.cue.lemma == "say"]
+    assert [c.content.text[:8] for c in said] == ["\u201cWe can ", "\u201cBut not"]
+    assert all(c.source is not None and c.source.text == "Ana Ruiz" for c in said)
+
+
+def test_a_partial_quotation_goes_on_in_the_next_sentence() -> None:
+    text = 'The talks achieved "too little," he added. "Europe risks a great deal."'
+    added = [c for c in claims(text) if c.cue and c.cue.lemma == "add"]
+    assert [c.content.text for c in added] == [
+        'The talks achieved "too little,"',
+        '"Europe risks a great deal."',
+    ]
+
+
+def test_a_colon_after_the_cue_opens_the_rest_of_the_paragraph() -> None:
+    text = "The senator told reporters on Monday: It is over. The votes are not there.\n\nNext."
+    c = only(text)
+    assert c.source is not None and c.source.text == "The senator"
+    assert c.content.text == "It is over. The votes are not there"
+
+
+def test_a_quotation_of_several_paragraphs_after_a_colon() -> None:
+    text = (
+        "The mayor wrote:\n\n"
+        "\u201cThe river rose overnight.\n\n"
+        "\u201cEvery street by the bank was flooded by dawn.\u201d\n\n"
+        "The water fell on Sunday."
+    )
+    wrote = next(c for c in claims(text) if c.cue and c.cue.lemma == "write")
+    assert wrote.content.text.startswith("\u201cThe river rose")
+    assert wrote.content.text.endswith("flooded by dawn.\u201d")
+
+
+def test_a_quotation_signed_with_a_dash() -> None:
+    text = "\u201cThe clinic saved my son.\u201d \u2015 Maria Lopez, 34, Phoenix"
+    c = only(text)
+    assert c.cue is not None and c.cue.text == "\u2015"
+    assert c.source is not None and c.source.text == "Maria Lopez"
+    assert c.content.text == "\u201cThe clinic saved my son.\u201d"
+
+
 def test_according_to() -> None:
     c = only("According to the health ministry, 42 people were injured.")
     assert c.kind == "according_to" and c.cue is not None and c.cue.lemma == "according to"

@@ -11,7 +11,7 @@ from typing import Any
 
 from .cues import SPEECH
 from .found import Found, Range
-from .spans import text_of, token_span
+from .spans import CLOSING, OPENING, text_of, token_span
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""
@@ -55,7 +55,7 @@ def _same_sentence(doc: Any, start: int, end: int) -> Found | None:
 
 def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:
     text = text_of(doc)
-    before = [f for f in found if f.content[1] <= start and f.cue is not None]
+    before = [f for f in found if f.content[1] <= start and f.cue is not None and _quoted(text, f)]
     if not before:
         return None
     last = max(before, key=lambda f: f.content[1])
@@ -65,7 +65,7 @@ def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | No
     if last.cue_token is not None:  # the rest of the cue's sentence: "..., she told reporters."
         edge = max(edge, doc[last.cue_token].sent.end_char)
     gap = text[edge:start]
-    if len(gap) > MAX_GAP or text[last.content[0]] not in '\u201c"':
+    if len(gap) > MAX_GAP:
         return None
     if gap.strip(' \n.,\u201d"') != "":
         return None
@@ -77,3 +77,10 @@ def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | No
         source_token=last.source_token,
         cue_token=last.cue_token,
     )
+
+
+def _quoted(text: str, found: Found) -> bool:
+    """The finding's content opens or closes with a quotation mark: "“...,” he said",
+    "He said the plan was “a disaster.”"."""
+    start, end = found.content
+    return text[start] in OPENING or text[end - 1] in CLOSING

@@ -52,16 +52,30 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def with_quotes(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
-    """A span grown to the whole of any quotation it opens or closes."""
+def with_quotes(
+    text: str, start: int, end: int, quotes: list[tuple[int, int]], cue: int | None = None
+) -> tuple[int, int]:
+    """A span grown to the whole of any quotation it opens or closes. With ``cue`` (the
+    offset of its cue), a span inside a quotation that runs to the closing mark is the
+    whole quotation when the cue is outside it: the parser split a quotation of several
+    sentences ("“A. B,” she said" gives "B")."""
     for q_start, q_end in quotes:
         if start <= q_start < end < q_end:
             end = q_end
         elif q_start < start < q_end <= end:
             start = q_start
-        elif q_start < start and end <= q_end and (start - q_start) <= 2:
+        elif q_start < start and end <= q_end and _whole(text, start, end, q_start, q_end, cue):
             start, end = q_start, q_end
     return start, end
+
+
+def _whole(text: str, start: int, end: int, q_start: int, q_end: int, cue: int | None) -> bool:
+    """A span inside a quotation stands for all of it: it starts at the opening mark, or
+    it runs to the closing mark and the cue is outside."""
+    if start - q_start <= 2:
+        return True
+    outside = cue is not None and not q_start <= cue < q_end
+    return outside and text[end:q_end].strip(EDGE + ".!?" + CLOSING) == ""
 
 
 def is_quoted(text: str, start: int, end: int) -> bool:
@@ -84,3 +98,50 @@ def _closes_at_end(s: str) -> bool:
             if depth == 0 and i != len(s) - 1:
                 return False
     return True
+
+
+MAX_PARAGRAPHS = 12
+"""Paragraphs one quotation may run on through, at most."""
+
+
+def after_colon(text: str, start: int) -> tuple[int, int] | None:
+    """What a colon at ``start - 1`` introduces: the rest of its paragraph or, when the
+    colon ends its line, the next paragraph (with the ones a quotation runs on into)."""
+    rest = paragraph(text, start)
+    if text[rest[0] : rest[1]].strip():
+        return rest
+    following = rest[1]
+    while following < len(text) and text[following].isspace():
+        following += 1
+    if following >= len(text) or text.count("\n", rest[1], following) > 2:
+        return None  # the next paragraph is not the content of a colon far above it
+    return paragraph(text, following)
+
+
+def paragraph(text: str, start: int) -> tuple[int, int]:
+    """From ``start`` to the end of its paragraph (line); a quotation that opens there and
+    does not close runs on through the following paragraphs that open with a quotation
+    mark, as a quotation of several paragraphs is written."""
+    end = _line_end(text, start)
+    line_start = start
+    for _ in range(MAX_PARAGRAPHS):
+        if not _left_open(text[line_start:end]):
+            break
+        nxt = end
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        if nxt >= len(text) or text[nxt] not in OPENING:
+            break
+        line_start, end = nxt, _line_end(text, nxt)
+    return start, end
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end == -1 else end
+
+
+def _left_open(line: str) -> bool:
+    """A quotation opens in ``line`` and is not closed there."""
+    curly = line.count("\u201c") > line.count("\u201d")
+    return curly or line.count('"') % 2 == 1

@@ -21,7 +21,7 @@ from .cues import (
     VERBS,
 )
 from .found import Found, Range
-from .spans import text_of, token_span, trim, with_quotes
+from .spans import after_colon, text_of, token_span, trim, with_quotes
 
 PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
 """Objects that are an addressee or a pronoun, not a content."""
@@ -49,7 +49,7 @@ def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found |
     if content is None:
         return None
     start, end = trim(text, *content)
-    start, end = with_quotes(text, start, end, quotes)
+    start, end = with_quotes(text, start, end, quotes, cue=tok.idx)
     words = text[start:end].lower().split()
     if end <= start or not words:
         return None
@@ -83,6 +83,9 @@ def _proper(doc: Any, start: int, end: int) -> bool:
 
 
 def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
+    colon = _colon_after(tok)
+    if colon is not None:  # "X wrote:", "X told reporters on Monday:"
+        return after_colon(text_of(doc), doc[colon].idx + 1)
     children = list(tok.children)
     if lemma == "call":  # "called X a liar": object and predicate together
         objects = [c for c in children if c.dep_ == "dobj"]
@@ -122,9 +125,23 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
         before = [t for t in tok.head.subtree if t.i not in own and t.i < tok.left_edge.i]
         if before:
             return token_span(before)
-    after = tok.right_edge.i + 1
-    if after < len(doc) and doc[after].text == ":":
-        return _after_colon(doc, after)
+    return None
+
+
+COLON_REACH = 7
+"""Tokens between a cue verb and the colon that opens its content, at most."""
+
+
+def _colon_after(tok: Any) -> int | None:
+    """The colon that closes the cue's clause: only its objects and adverbials (no other
+    verb, no quotation) stand between."""
+    sent_end = tok.sent.end
+    for j in range(tok.i + 1, min(tok.i + COLON_REACH + 1, sent_end)):
+        t = tok.doc[j]
+        if t.text == ":":
+            return j
+        if t.pos_ in ("VERB", "AUX") or t.is_quote or "\n" in t.text:
+            return None
     return None
 
 
@@ -143,22 +160,6 @@ def _coordinated_cues(clauses: list[Any]) -> set[int]:
                 cut |= {g.i for g in t.subtree}
                 cut |= {c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i}
     return cut
-
-
-def _after_colon(doc: Any, colon: int) -> Range | None:
-    sent = doc[colon].sent
-    if colon + 1 < sent.end:
-        return token_span(doc[colon + 1 : sent.end])
-    text = text_of(doc)
-    start = doc[colon].idx + 1
-    paragraph_end = text.find("\n\n", start + 2)
-    nxt = doc[colon + 1].sent if colon + 1 < len(doc) else None
-    if nxt is None:
-        return None
-    end = nxt.end_char
-    if paragraph_end != -1 and nxt.start_char > paragraph_end + 2:
-        return None  # the next paragraph is not the content of a colon far above it
-    return nxt.start_char, end
 
 
 def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:

@@ -1,0 +1,48 @@
+"""Quotations signed with a dash, as testimonials and epigraphs are: "“...” ―Maria, 34"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .found import Found, Range
+from .spans import text_of
+
+SIGNATURE = re.compile(r"[ \t]*[\u2015\u2014\u2013][ \t]*(?=[A-Z])([^\n,;(\u201c\"]{2,60})")
+"""A dash right after the closing mark, then a name (up to a comma or the line's end)."""
+
+
+def dashed(doc: Any, quotes: list[Range]) -> list[Found]:
+    out = []
+    text = text_of(doc)
+    for start, end in quotes:
+        match = SIGNATURE.match(text, end)
+        if match is None or len(text[start:end].split()) < 3:
+            continue
+        name_start = match.start(1)
+        name_end = name_start + len(match.group(1).rstrip())
+        name = _overlapping(doc, name_start, name_end)
+        if not any(t.pos_ == "PROPN" for t in name):
+            continue
+        dash = end + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
+        head = max(name, key=lambda t: (t.pos_ == "PROPN", -t.i))
+        out.append(
+            Found(
+                content=(start, end),
+                cue=(dash, dash + 1),
+                lemma="\u2014",
+                source=(name_start, name_end),
+                source_token=head.i,
+                cue_token=_overlapping(doc, dash, dash + 1)[0].i,
+            )
+        )
+    return out
+
+
+def _overlapping(doc: Any, start: int, end: int) -> list[Any]:
+    """The tokens that share a character with ``start:end`` (a dash and a name may be
+    one token: "”―Jose")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None:
+        return list(span)
+    return [t for t in doc if t.idx < end and start < t.idx + len(t.text)]
