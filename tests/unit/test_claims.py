@@ -109,6 +109,36 @@ def test_a_quotation_signed_with_a_dash() -> None:
     assert c.content.text == "\u201cThe clinic saved my son.\u201d"
 
 
+def test_a_cue_after_a_quotation_the_parser_left_alone() -> None:
+    text = "\u201cWe were wrong from the start,\u201d Ramos, 58, told me."
+    c = only(text)
+    assert c.cue is not None and c.cue.text == "told"
+    assert c.source is not None and c.source.text == "Ramos"
+
+
+def test_a_cue_in_the_middle_of_its_content() -> None:
+    text = "Since the floods, Barden says, far too many homes have been lost."
+    c = only(text)
+    assert c.source is not None and c.source.text == "Barden"
+    assert c.content.text == "far too many homes have been lost"
+
+
+def test_two_apostrophes_make_a_quotation_mark() -> None:
+    text = "''Our jobs are leaving,'' Mr. Hale said. ''That is the big problem.''"
+    said = claims(text)
+    assert [c.content.text for c in said] == [
+        "''Our jobs are leaving,''",
+        "''That is the big problem.''",
+    ]
+    assert all(c.kind == "direct" and c.source and c.source.text == "Mr. Hale" for c in said)
+
+
+def test_a_poll_shows_its_object_with_what_comes_with_it() -> None:
+    c = only("A new poll shows Clinton with an 8-point lead over Trump.")
+    assert c.source is not None and c.source.text == "A new poll"
+    assert c.content.text == "Clinton with an 8-point lead over Trump"
+
+
 def test_according_to() -> None:
     c = only("According to the health ministry, 42 people were injured.")
     assert c.kind == "according_to" and c.cue is not None and c.cue.lemma == "according to"

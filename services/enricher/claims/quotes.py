@@ -11,7 +11,7 @@ from typing import Any
 
 from .cues import SPEECH
 from .found import Found, Range
-from .spans import CLOSING, OPENING, text_of, token_span
+from .spans import closes, opens, text_of, token_span
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""
@@ -23,7 +23,11 @@ def quotations(doc: Any, quotes: list[Range], found: list[Found]) -> list[Found]
     for q_start, q_end in quotes:
         if len(text[q_start:q_end].split()) < 3 or _covered(q_start, q_end, found + out):
             continue
-        new = _same_sentence(doc, q_start, q_end) or _continued(doc, q_start, q_end, found + out)
+        new = (
+            _same_sentence(doc, q_start, q_end)
+            or _signed_after(doc, q_start, q_end)
+            or _continued(doc, q_start, q_end, found + out)
+        )
         if new is not None:
             out.append(new)
     return out
@@ -51,6 +55,55 @@ def _same_sentence(doc: Any, start: int, end: int) -> Found | None:
                 cue_token=tok.i,
             )
     return None
+
+
+SIGNATURE_REACH = 12
+"""Tokens after a quotation in which its cue verb is looked for ("..., Ramos, 58, told")."""
+
+
+def _signed_after(doc: Any, start: int, end: int) -> Found | None:
+    """A cue verb right after the quotation that the parser did not join to it: "“...?”
+    Trump told reporters", "“...,” Ramos, 58, told me". The source is the verb's subject,
+    else the name between the quotation and the verb."""
+    text = text_of(doc)
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    after = [t for t in doc[_token_at(doc, end) :] if t.idx < line_end][:SIGNATURE_REACH]
+    verb = next((t for t in after if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_.lower() not in SPEECH or verb.idx < end:
+        return None
+    between = [t for t in after if t.i < verb.i and not (t.is_punct or t.is_space)]
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and not c.is_punct]
+    if subjects and subjects[0].idx >= end:
+        head = subjects[0]
+        names = [t for t in head.subtree if t.i < verb.i] or list(head.subtree)
+        names = _without_age([t for t in names if not (t.is_punct or t.is_space)] or [head])
+    elif between and between[0].pos_ in ("PROPN", "PRON", "NOUN", "DET"):
+        names = _without_age(between)
+        head = max(names, key=lambda t: (t.pos_ in ("PROPN", "PRON"), -t.i))
+    else:
+        return None
+    return Found(
+        content=(start, end),
+        cue=(verb.idx, verb.idx + len(verb.text)),
+        lemma=verb.lemma_.lower(),
+        source=token_span(names),
+        source_token=head.i,
+        cue_token=verb.i,
+    )
+
+
+def _token_at(doc: Any, offset: int) -> int:
+    """Index of the first token that starts at or after ``offset``."""
+    span = doc.char_span(offset, len(text_of(doc)), alignment_mode="expand")
+    return int(span.start) if span is not None else len(doc)
+
+
+def _without_age(tokens: list[Any]) -> list[Any]:
+    """A name without the age or count after it: "Ramos, 58" -> "Ramos"."""
+    if len(tokens) > 1 and tokens[-1].like_num:
+        return tokens[:-1]
+    return tokens
 
 
 def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:
@@ -83,4 +136,4 @@ def _quoted(text: str, found: Found) -> bool:
     """The finding's content opens or closes with a quotation mark: "“...,” he said",
     "He said the plan was “a disaster.”"."""
     start, end = found.content
-    return text[start] in OPENING or text[end - 1] in CLOSING
+    return opens(text, start) or closes(text, end)

@@ -11,7 +11,12 @@ CLOSING = '\u201d\u2019\u00bb"'
 EDGE = " \t\r\n\u00a0,;:\u2014\u2013-"
 TAIL = EDGE
 
-_PAIR = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb")
+DOUBLED = "''"
+"""Two apostrophes for a quotation mark, as some archives write them: ''Yes,'' he said."""
+
+_PAIR = re.compile(
+    r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb|''[^\n]*?''"
+)
 
 
 def text_of(doc: Any) -> str:
@@ -81,7 +86,19 @@ def _whole(text: str, start: int, end: int, q_start: int, q_end: int, cue: int |
 def is_quoted(text: str, start: int, end: int) -> bool:
     """The whole span is one quotation."""
     s = text[start:end]
+    if len(s) >= 4 and s.startswith(DOUBLED) and s.endswith(DOUBLED):
+        return s.count(DOUBLED) == 2
     return len(s) >= 2 and s[0] in OPENING and s[-1] in CLOSING and _closes_at_end(s)
+
+
+def opens(text: str, start: int) -> bool:
+    """A quotation mark at ``start``."""
+    return text[start] in OPENING or text.startswith(DOUBLED, start)
+
+
+def closes(text: str, end: int) -> bool:
+    """A quotation mark just before ``end``."""
+    return text[end - 1] in CLOSING or text.startswith(DOUBLED, end - 2)
 
 
 def has_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
@@ -130,7 +147,7 @@ def paragraph(text: str, start: int) -> tuple[int, int]:
         nxt = end
         while nxt < len(text) and text[nxt].isspace():
             nxt += 1
-        if nxt >= len(text) or text[nxt] not in OPENING:
+        if nxt >= len(text) or not opens(text, nxt):
             break
         line_start, end = nxt, _line_end(text, nxt)
     return start, end
@@ -144,4 +161,4 @@ def _line_end(text: str, start: int) -> int:
 def _left_open(line: str) -> bool:
     """A quotation opens in ``line`` and is not closed there."""
     curly = line.count("\u201c") > line.count("\u201d")
-    return curly or line.count('"') % 2 == 1
+    return curly or line.count('"') % 2 == 1 or line.count(DOUBLED) % 2 == 1

@@ -18,10 +18,11 @@ from .cues import (
     PREPOSITION_CONTENT,
     RELATIVE,
     SHORT_CONTENT,
+    SPEECH,
     VERBS,
 )
 from .found import Found, Range
-from .spans import after_colon, text_of, token_span, trim, with_quotes
+from .spans import after_colon, opens, text_of, token_span, trim, with_quotes
 
 PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
 """Objects that are an addressee or a pronoun, not a content."""
@@ -53,7 +54,7 @@ def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found |
     words = text[start:end].lower().split()
     if end <= start or not words:
         return None
-    one_word = len(words) < 2 and text[start] not in '\u201c"'
+    one_word = len(words) < 2 and not opens(text, start)
     if one_word and not (_short(words) or _proper(doc, start, end)):
         return None
     source_tok, source = _source(tok, passive)
@@ -105,7 +106,9 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
     if lemma in OBJECT_CONTENT and not passive:
         objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in PERSONAL]
         if objects and (len(list(objects[0].subtree)) > 1 or objects[0].pos_ == "PROPN"):
-            return token_span(objects[0].subtree)
+            with_ = [c for c in children if c.dep_ == "prep" and c.lower_ == "with"]
+            after = [c for c in with_ if c.i > objects[0].i]  # "shows Clinton with a lead"
+            return token_span(t for c in objects[:1] + after[:1] for t in c.subtree)
     for c in children:  # "calling for the US to act": the preposition marks a clause
         marks = [g for g in c.children if g.dep_ == "mark"]
         if c.dep_ == "advcl" and marks and marks[0].lower_ in PREPOSITION_CONTENT.get(lemma, ()):
@@ -125,6 +128,10 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
         before = [t for t in tok.head.subtree if t.i not in own and t.i < tok.left_edge.i]
         if before:
             return token_span(before)
+    if tok.dep_ == "parataxis" and tok.head.i > tok.i:  # "Since May, X says, prices rose":
+        after = [t for t in tok.head.subtree if t.i > tok.right_edge.i]  # the part with
+        if after:  # the head clause's verb (a content is one span)
+            return token_span(after)
     return None
 
 
@@ -153,7 +160,7 @@ def _coordinated_cues(clauses: list[Any]) -> set[int]:
         for t in clause.subtree:
             if (
                 t.dep_ == "conj"
-                and t.lemma_.lower() in VERBS
+                and t.lemma_.lower() in SPEECH
                 and any(c.dep_ in ("ccomp", "dobj") for c in t.children)
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
             ):
@@ -189,7 +196,15 @@ def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
 
 
 def _subject(subject: Any, cue: Any) -> Range:
+    """The subject's words before the cue, without edge punctuation or an age after a
+    comma ("Ramos, 58, told")."""
     tokens = [t for t in subject.subtree if t.i < cue.i]
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    if len(tokens) > 2 and tokens[-1].like_num and tokens[-2].text == ",":
+        tokens = tokens[:-2]
     return _trimmed(subject.doc, tokens or [subject])
 
 
