@@ -113,7 +113,7 @@ def test_a_cue_after_a_quotation_the_parser_left_alone() -> None:
     text = "\u201cWe were wrong from the start,\u201d Ramos, 58, told me."
     c = only(text)
     assert c.cue is not None and c.cue.text == "told"
-    assert c.source is not None and c.source.text == "Ramos"
+    assert c.source is not None and (c.source.text, c.source.name) == ("Ramos, 58", "Ramos")
 
 
 def test_a_cue_in_the_middle_of_its_content() -> None:
@@ -137,6 +137,12 @@ def test_a_poll_shows_its_object_with_what_comes_with_it() -> None:
     c = only("A new poll shows Clinton with an 8-point lead over Trump.")
     assert c.source is not None and c.source.text == "A new poll"
     assert c.content.text == "Clinton with an 8-point lead over Trump"
+
+
+def test_a_source_after_its_cue_keeps_its_apposition() -> None:
+    c = only("\u201cWe will win,\u201d said Senator Tim Scott, Republican of South Carolina.")
+    assert c.source is not None
+    assert c.source.text == "Senator Tim Scott, Republican of South Carolina"
 
 
 def test_according_to() -> None:

@@ -64,7 +64,7 @@ SIGNATURE_REACH = 12
 def _signed_after(doc: Any, start: int, end: int) -> Found | None:
     """A cue verb right after the quotation that the parser did not join to it: "“...?”
     Trump told reporters", "“...,” Ramos, 58, told me". The source is the verb's subject,
-    else the name between the quotation and the verb."""
+    else the words between the quotation and the verb."""
     text = text_of(doc)
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
@@ -77,9 +77,9 @@ def _signed_after(doc: Any, start: int, end: int) -> Found | None:
     if subjects and subjects[0].idx >= end:
         head = subjects[0]
         names = [t for t in head.subtree if t.i < verb.i] or list(head.subtree)
-        names = _without_age([t for t in names if not (t.is_punct or t.is_space)] or [head])
+        names = [t for t in names if not (t.is_punct or t.is_space)] or [head]
     elif between and between[0].pos_ in ("PROPN", "PRON", "NOUN", "DET"):
-        names = _without_age(between)
+        names = between
         head = max(names, key=lambda t: (t.pos_ in ("PROPN", "PRON"), -t.i))
     else:
         return None
@@ -97,13 +97,6 @@ def _token_at(doc: Any, offset: int) -> int:
     """Index of the first token that starts at or after ``offset``."""
     span = doc.char_span(offset, len(text_of(doc)), alignment_mode="expand")
     return int(span.start) if span is not None else len(doc)
-
-
-def _without_age(tokens: list[Any]) -> list[Any]:
-    """A name without the age or count after it: "Ramos, 58" -> "Ramos"."""
-    if len(tokens) > 1 and tokens[-1].like_num:
-        return tokens[:-1]
-    return tokens
 
 
 def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:

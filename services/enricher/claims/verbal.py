@@ -196,15 +196,18 @@ def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
 
 
 def _subject(subject: Any, cue: Any) -> Range:
-    """The subject's words before the cue, without edge punctuation or an age after a
-    comma ("Ramos, 58, told")."""
-    tokens = [t for t in subject.subtree if t.i < cue.i]
+    """The subject's words before the cue (or all of them after it), without edge
+    punctuation or a leading "even"."""
+    if subject.i > cue.i:  # "said Tim Scott, Republican of South Carolina": all of it
+        tokens = list(subject.subtree)
+    else:
+        tokens = [t for t in subject.subtree if t.i < cue.i]
+    if tokens and tokens[0].lower_ == "even":
+        tokens.pop(0)
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
-    if len(tokens) > 2 and tokens[-1].like_num and tokens[-2].text == ",":
-        tokens = tokens[:-2]
     return _trimmed(subject.doc, tokens or [subject])
 
 
