@@ -182,6 +182,36 @@ def test_headline_colon() -> None:
     assert c.source is not None and c.source.text == "Kerry"
 
 
+def test_a_headline_colon_after_a_source_noun() -> None:
+    c = only("Poll: Wealthy voters abandon the party")
+    assert c.source is not None and c.source.text == "Poll"
+    assert c.content.text == "Wealthy voters abandon the party"
+
+
+def test_a_transcript_turn_is_the_speaker_s_whole_paragraph() -> None:
+    text = "PENCE: Well, look. This is serious business. We will win.\n\nWALLACE: Thank you."
+    turns = claims(text)
+    assert [(c.source.text if c.source else None, c.content.text) for c in turns] == [
+        ("PENCE", "Well, look. This is serious business. We will win"),
+        ("WALLACE", "Thank you"),
+    ]
+
+
+def test_mixed_quotation_marks_still_pair() -> None:
+    text = '\u201cOur bridges are crumbling," she said. "The grid fails in storms.\u201d'
+    said = claims(text)
+    assert [c.content.text for c in said] == [
+        '\u201cOur bridges are crumbling,"',
+        '"The grid fails in storms.\u201d',
+    ]
+
+
+def test_a_paragraph_opened_with_a_closing_mark_and_signed_after_a_no_break_space() -> None:
+    text = "\u201dHe represents our greatest shame.\u201d \u2015\u00a0Steve Quinlan."
+    c = only(text)
+    assert c.kind == "direct" and c.source is not None and c.source.text == "Steve Quinlan"
+
+
 def test_belief_adjective() -> None:
     c = only("The coach is confident that the team will win.")
     assert c.source is not None and c.source.text == "The coach"

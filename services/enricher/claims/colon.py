@@ -1,11 +1,14 @@
-"""Attributions by colon, as headlines write them: "Kerry: Refugee cap will rise"."""
+"""Attributions by colon, as headlines and transcripts write them: "Kerry: Refugee cap will
+rise", "Poll: Voters abandon the party", "PENCE: Well, look, ..." (the rest of the
+paragraph)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .cues import SOURCE_NOUNS
 from .found import Found, Range
-from .spans import text_of, token_span, trim, with_quotes
+from .spans import after_colon, text_of, token_span, trim, with_quotes
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""
@@ -19,16 +22,20 @@ def colon(doc: Any, quotes: list[Range]) -> list[Found]:
         if not marks:
             continue
         mark = marks[0]
-        before = [t for t in sent if t.i < mark.i and not t.is_space]
-        after = [t for t in sent if t.i > mark.i and not t.is_space]
-        if not before or len(before) > MAX_SOURCE or len(after) < 2:
+        before = [t for t in sent if t.i < mark.i and not (t.is_space or t.is_quote)]
+        if not before or len(before) > MAX_SOURCE:
             continue
         if any(t.pos_ in ("VERB", "AUX") for t in before):
             continue  # "He wrote:" is a cue verb's; "Details:" has no proper name
-        if not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in before):
+        if not any(_names(t) for t in before):
             continue
-        head = max(before, key=lambda t: (t.pos_ == "PROPN", t.i))
-        start, end = with_quotes(text, *trim(text, *token_span(after)), quotes)
+        head = max(before, key=lambda t: (_names(t), t.i))
+        rest = after_colon(text, mark.idx + 1)
+        if rest is None:
+            continue
+        start, end = with_quotes(text, *trim(text, *rest), quotes)
+        if len(text[start:end].split()) < 2:
+            continue
         out.append(
             Found(
                 content=(start, end),
@@ -40,3 +47,14 @@ def colon(doc: Any, quotes: list[Range]) -> list[Found]:
             )
         )
     return out
+
+
+def _names(tok: Any) -> bool:
+    """A word that can name a source: a name, a speaker's label in capitals, or a noun
+    like "poll"."""
+    return (
+        tok.pos_ == "PROPN"
+        or tok.ent_type_ in ("PERSON", "ORG")
+        or (tok.is_upper and len(tok.text) > 1 and tok.is_alpha)
+        or tok.lemma_.lower() in SOURCE_NOUNS
+    )

@@ -138,6 +138,13 @@ NOUNS = words(
 )
 """Nouns that carry a claim in a "that" clause ("the claim that ...")."""
 
+SOURCE_NOUNS = words(
+    """
+    poll survey study report analysis source official expert spokesman spokeswoman
+    """
+)
+"""Common nouns that stand for a source before a headline's colon ("Poll: ...")."""
+
 SOURCE_PREPOSITIONS = {"according": "to"}
 """Prepositional cues: "according to X"."""
 

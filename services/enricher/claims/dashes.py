@@ -8,7 +8,9 @@ from typing import Any
 from .found import Found, Range
 from .spans import text_of
 
-SIGNATURE = re.compile(r"[ \t]*[\u2015\u2014\u2013][ \t]*(?=[A-Z])([^\n,;(\u201c\"]{2,60})")
+SIGNATURE = re.compile(
+    r"[ \t\u00a0]*[\u2015\u2014\u2013][ \t\u00a0]*(?=[A-Z])([^\n,;(\u201c\"]{2,60})"
+)
 """A dash right after the closing mark, then a name (up to a comma or the line's end)."""
 
 
@@ -20,11 +22,13 @@ def dashed(doc: Any, quotes: list[Range]) -> list[Found]:
         if match is None or len(text[start:end].split()) < 3:
             continue
         name_start = match.start(1)
-        name_end = name_start + len(match.group(1).rstrip())
+        signature = match.group(1).rstrip(" .\u00a0")
+        name_end = name_start + len(signature)
         name = _overlapping(doc, name_start, name_end)
-        if not any(t.pos_ == "PROPN" for t in name):
+        capitalised = all(w[:1].isupper() for w in signature.split()[:3])
+        if not (capitalised or any(t.pos_ == "PROPN" for t in name)):
             continue
-        dash = end + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
+        dash = end + len(match.group(0)) - len(match.group(0).lstrip(" \t\u00a0"))
         head = max(name, key=lambda t: (t.pos_ == "PROPN", -t.i))
         out.append(
             Found(

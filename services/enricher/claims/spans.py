@@ -15,7 +15,11 @@ DOUBLED = "''"
 """Two apostrophes for a quotation mark, as some archives write them: ''Yes,'' he said."""
 
 _PAIR = re.compile(
-    r"\u201c[^\u201c\u201d]*\u201d|\"[^\"\n]*\"|\u00ab[^\u00ab\u00bb]*\u00bb|''[^\n]*?''"
+    r"\u201c[^\u201c\u201d\"]*\u201d"  # curly
+    r"|[\u201c\"][^\u201c\u201d\"\n]*[\u201d\"]"  # straight, or curly and straight mixed
+    r"|(?m:^)\u201d[^\u201c\u201d\n]*\u201d"  # a closing mark for the opening one
+    r"|\u00ab[^\u00ab\u00bb]*\u00bb"  # guillemets
+    r"|''[^\n]*?''"  # doubled apostrophes
 )
 
 
@@ -88,11 +92,13 @@ def is_quoted(text: str, start: int, end: int) -> bool:
     s = text[start:end]
     if len(s) >= 4 and s.startswith(DOUBLED) and s.endswith(DOUBLED):
         return s.count(DOUBLED) == 2
-    return len(s) >= 2 and s[0] in OPENING and s[-1] in CLOSING and _closes_at_end(s)
+    return len(s) >= 2 and opens(text, start) and s[-1] in CLOSING and _closes_at_end(s[1:])
 
 
 def opens(text: str, start: int) -> bool:
-    """A quotation mark at ``start``."""
+    """A quotation mark at ``start`` (a closing mark that opens a paragraph counts)."""
+    if text[start] == "\u201d":
+        return start == 0 or text[start - 1] == "\n"
     return text[start] in OPENING or text.startswith(DOUBLED, start)
 
 
@@ -106,7 +112,8 @@ def has_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
 
 
 def _closes_at_end(s: str) -> bool:
-    depth = 0
+    """No curly quotation closes before the end of ``s`` (which follows an opening mark)."""
+    depth = 1
     for i, ch in enumerate(s):
         if ch == "\u201c":
             depth += 1
