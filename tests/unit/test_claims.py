@@ -145,6 +145,26 @@ def test_a_source_after_its_cue_keeps_its_apposition() -> None:
     assert c.source.text == "Senator Tim Scott, Republican of South Carolina"
 
 
+def test_called_with_the_object_hung_on_the_predicate() -> None:
+    c = only('Clinton called Trump a "pathological liar" who is "utterly amoral."')
+    assert c.content.text == 'Trump a "pathological liar" who is "utterly amoral."'
+
+
+def test_a_cued_object_keeps_the_clause_that_belongs_to_it() -> None:
+    c = only("Clinton cited remarks Trump had made about Machado as examples of disrespect.")
+    assert c.content.text.startswith("remarks Trump had made")
+
+
+def test_a_cue_the_parser_put_under_its_own_content_is_dropped() -> None:
+    text = (
+        "But Megan Hester, senior associate at the Annenberg Institute for School Reform, "
+        "said parents still want neighborhood schools."
+    )
+    c = only(text)
+    assert c.cue is not None and c.cue.lemma == "say"
+    assert c.content.text == "parents still want neighborhood schools"
+
+
 def test_according_to() -> None:
     c = only("According to the health ministry, 42 people were injured.")
     assert c.kind == "according_to" and c.cue is not None and c.cue.lemma == "according to"

@@ -13,7 +13,7 @@ posts become claims of kind ``embed`` whose source is the post's author.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -51,7 +51,7 @@ def extract_claims(
     text = text_of(doc)
     quotes = quote_pairs(text)
     found = _merged([f for finder in FINDERS for f in finder(doc, quotes)])
-    found = _merged(found + quotations(doc, quotes, found))
+    found = _untangled(_merged(found + quotations(doc, quotes, found)))
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     known = mentions(entities)
     drafts = [_claim(doc, f, quotes, known) for f in found]
@@ -75,6 +75,28 @@ def _merged(found: list[Found]) -> list[Found]:
             by_token[f.cue_token].append(f)
         by_cue[f.cue].append(f)
     return kept
+
+
+def _untangled(found: list[Found]) -> list[Found]:
+    """Without the later of two findings whose contents hold each other's cues: the
+    parser took "X said parents want Y" for "parents want (X said)". Looks at most at
+    ``NEST_WINDOW`` cues inside each content (bounded work)."""
+    cued = sorted((f.cue[0], i) for i, f in enumerate(found) if f.cue is not None)
+    starts = [start for start, _ in cued]
+    dropped: set[int] = set()
+    for i, f in enumerate(found):
+        if f.cue is None:
+            continue
+        first = bisect_left(starts, f.content[0])
+        for cue_start, j in cued[first : first + NEST_WINDOW]:
+            if cue_start >= f.content[1]:
+                break
+            other = found[j]
+            inside = other.content[0] <= f.cue[0] < other.content[1]
+            if j != i and inside and cue_start < f.cue[0]:
+                dropped.add(i)
+                break
+    return [f for i, f in enumerate(found) if i not in dropped]
 
 
 def _same(a: Found, b: Found) -> bool:

@@ -91,12 +91,16 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
     if lemma == "call":  # "called X a liar": object and predicate together
         objects = [c for c in children if c.dep_ == "dobj"]
         predicates = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp")]
-        if objects and predicates:
+        if predicates:  # (the parser may hang the object on the predicate)
             return token_span(t for c in objects + predicates for t in c.subtree)
     clauses = [c for c in children if c.dep_ in CLAUSE]
     if clauses:
         cut = _coordinated_cues(clauses)
-        return token_span(t for c in clauses for t in c.subtree if t.i not in cut)
+        objects = [c for c in children if c.dep_ == "dobj" and c.i < clauses[0].i]
+        if lemma not in OBJECT_CONTENT or (objects[:1] and objects[0].lower_ in PERSONAL):
+            objects = []  # "cited remarks Trump had made": the object the clause is part of
+        heads = objects[:1] + clauses
+        return token_span(t for c in heads for t in c.subtree if t.i not in cut)
     if lemma in INFINITIVE_CONTENT:
         xcomp = [c for c in children if c.dep_ == "xcomp"]
         if xcomp:
@@ -106,9 +110,12 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
     if lemma in OBJECT_CONTENT and not passive:
         objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in PERSONAL]
         if objects and (len(list(objects[0].subtree)) > 1 or objects[0].pos_ == "PROPN"):
-            with_ = [c for c in children if c.dep_ == "prep" and c.lower_ == "with"]
-            after = [c for c in with_ if c.i > objects[0].i]  # "shows Clinton with a lead"
-            return token_span(t for c in objects[:1] + after[:1] for t in c.subtree)
+            after = [  # "shows Clinton with a lead", "cited her years as senator"
+                c
+                for c in children
+                if c.dep_ == "prep" and c.lower_ in ("with", "as") and c.i > objects[0].i
+            ]
+            return token_span(t for c in objects[:1] + after for t in c.subtree)
     for c in children:  # "calling for the US to act": the preposition marks a clause
         marks = [g for g in c.children if g.dep_ == "mark"]
         if c.dep_ == "advcl" and marks and marks[0].lower_ in PREPOSITION_CONTENT.get(lemma, ()):
@@ -123,11 +130,12 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
         subjects = [c for c in children if c.dep_ == "nsubjpass"]
         if subjects and subjects[0].lower_ not in RELATIVE | {"it"}:
             return token_span(subjects[0].subtree)
-    if tok.dep_ in AROUND and tok.head.i < tok.i:  # "Y, X said" with Y the head clause
-        own = {t.i for t in tok.subtree}
+    if tok.dep_ in AROUND and tok.head.i < tok.i:  # "Y, X said" with Y the head clause;
+        own = {t.i for t in tok.subtree}  # "The point, he said, is Y": the longer side
         before = [t for t in tok.head.subtree if t.i not in own and t.i < tok.left_edge.i]
-        if before:
-            return token_span(before)
+        after = [t for t in tok.head.subtree if t.i > tok.right_edge.i and not t.is_punct]
+        if before or after:
+            return token_span(before if len(before) >= len(after) else after)
     if tok.dep_ == "parataxis" and tok.head.i > tok.i:  # "Since May, X says, prices rose":
         after = [t for t in tok.head.subtree if t.i > tok.right_edge.i]  # the part with
         if after:  # the head clause's verb (a content is one span)
@@ -192,6 +200,20 @@ def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
             if head.pos_ in ("VERB", "AUX"):
                 return _source(head, False)
             head = head.head
+    if tok.dep_ == "ROOT" and tok.tag_ in ("VBD", "VBZ", "VBP"):
+        return _name_before(tok)
+    return None, None
+
+
+def _name_before(tok: Any) -> tuple[int | None, Range | None]:
+    """A finite cue verb without a subject: the name right before it, which the parser
+    hung elsewhere ("... of the Washington Post Trump said that ...")."""
+    if tok.i == 0:
+        return None, None
+    before = tok.doc[tok.i - 1]
+    if before.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and before.ent_iob_ in ("B", "I"):
+        entity = next(e for e in tok.doc.ents if e.start <= before.i < e.end)
+        return before.i, (entity.start_char, entity.end_char)
     return None, None
 
 
