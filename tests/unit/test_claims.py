@@ -165,6 +165,27 @@ def test_a_cue_the_parser_put_under_its_own_content_is_dropped() -> None:
     assert c.content.text == "parents still want neighborhood schools"
 
 
+def test_a_quotation_right_after_a_paraphrase_keeps_its_source() -> None:
+    text = 'Carson said that 100,000 would be accepted. "That adds up over two years."'
+    said = claims(text)
+    assert [c.content.text for c in said] == [
+        "that 100,000 would be accepted",
+        '"That adds up over two years."',
+    ]
+    assert all(c.source is not None and c.source.text == "Carson" for c in said)
+
+
+def test_a_title_in_quotation_marks_is_not_a_claim() -> None:
+    c = only("Pence said on \u201cFox News Sunday\u201d that the plan works.")
+    assert c.content.text == "that the plan works"
+
+
+def test_appears_marks_an_inference_without_a_named_source() -> None:
+    c = only("The political fallout appears significant.")
+    assert c.source is None and c.cue is not None and c.cue.lemma == "appear"
+    assert c.content.text == "The political fallout appears significant"
+
+
 def test_according_to() -> None:
     c = only("According to the health ministry, 42 people were injured.")
     assert c.kind == "according_to" and c.cue is not None and c.cue.lemma == "according to"

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cues import SOURCE_NOUNS
+from .cues import SOURCE_NOUNS, words
 from .found import Found, Range
 from .spans import after_colon, text_of, token_span, trim, with_quotes
+
+NOT_SOURCES = words(
+    "correction update editor note related read watch photo video credit disclosure listen see"
+)
+"""Labels before a colon that name no one ("Correction: ...", "Related: ...")."""
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""
@@ -27,7 +32,7 @@ def colon(doc: Any, quotes: list[Range]) -> list[Found]:
             continue
         if any(t.pos_ in ("VERB", "AUX") for t in before):
             continue  # "He wrote:" is a cue verb's; "Details:" has no proper name
-        if not any(_names(t) for t in before):
+        if not any(_names(t) for t in before) or before[0].lower_ in NOT_SOURCES:
             continue
         head = max(before, key=lambda t: (_names(t), t.i))
         rest = after_colon(text, mark.idx + 1)

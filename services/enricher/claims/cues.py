@@ -50,7 +50,7 @@ OBJECT_CONTENT = words(
     disclose report describe demand urge question blame estimate forecast promise
     pledge vow support back endorse oppose favor favour prefer thank congratulate mock tout
     mention discuss express tweet list name call applaud welcome attack show regard say
-    write post repeat defend echo challenge highlight
+    write post repeat defend echo challenge highlight note reference
     """
 )
 """Verbs whose direct object is what is claimed ("denied the report")."""

@@ -3,7 +3,7 @@
 Finders, each over spaCy's parse: cue verbs (``verbal.py``), "according to"
 (``according.py``), cue nouns (``nouns.py``) and adjectives
 (``adjectives.py``), headline colons (``colon.py``), quotations signed with a dash
-(``dashes.py``), then
+(``dashes.py``), statements marked as inference ("appears to", ``evidential.py``), then
 quotations no finder reached (``quotes.py``). Their findings are merged (one claim per
 content and cue), and each gets its source resolved to an entity (``sources.py``), a kind,
 its hedges (``hedges.py``), the claim it is nested in (``parent``: the smallest other claim
@@ -26,6 +26,7 @@ from .adjectives import adjectival
 from .colon import colon
 from .cues import RELATIVE
 from .dashes import dashed
+from .evidential import evidential
 from .found import Found
 from .hedges import hedges
 from .nouns import nominal
@@ -41,7 +42,7 @@ NAME_PARTS = ("compound", "poss", "appos")
 NEST_WINDOW = 64
 """Claims starting before a cue that may hold it (nesting is local)."""
 
-FINDERS = (verbal, according, nominal, adjectival, colon, dashed)
+FINDERS = (verbal, according, nominal, adjectival, colon, dashed, evidential)
 
 
 def extract_claims(

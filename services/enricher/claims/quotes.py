@@ -21,7 +21,8 @@ def quotations(doc: Any, quotes: list[Range], found: list[Found]) -> list[Found]
     out: list[Found] = []
     text = text_of(doc)
     for q_start, q_end in quotes:
-        if len(text[q_start:q_end].split()) < 3 or _covered(q_start, q_end, found + out):
+        words = text[q_start:q_end].split()
+        if len(words) < 3 or _title(words) or _covered(q_start, q_end, found + out):
             continue
         new = (
             _same_sentence(doc, q_start, q_end)
@@ -31,6 +32,17 @@ def quotations(doc: Any, quotes: list[Range], found: list[Found]) -> list[Found]
         if new is not None:
             out.append(new)
     return out
+
+
+TITLE_WORDS = 8
+"""Quotations of at most this many words, all capitalised, are titles ("“Fox News Sunday”")."""
+
+
+def _title(words: list[str]) -> bool:
+    """A title in quotation marks: a show, a book, a slogan; not someone's words."""
+    letters = [w.strip("\u201c\u201d\"'\u2018\u2019,.:;!?") for w in words]
+    small = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "at", "or"}
+    return len(words) <= TITLE_WORDS and all(w[:1].isupper() or w in small for w in letters if w)
 
 
 def _covered(start: int, end: int, found: list[Found]) -> bool:
@@ -100,29 +112,41 @@ def _token_at(doc: Any, offset: int) -> int:
 
 
 def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:
+    """The quotation goes on from the last quoted finding before it, or follows the
+    paraphrase just before it ("He said the plan failed. “It was doomed.”"): only that
+    attribution's sentence (and spaces, or for a quoted one its closing marks) between."""
     text = text_of(doc)
-    before = [f for f in found if f.content[1] <= start and f.cue is not None and _quoted(text, f)]
-    if not before:
-        return None
-    last = max(before, key=lambda f: f.content[1])
+    before = [f for f in found if f.content[1] <= start and f.cue is not None]
+    quoted = [f for f in before if _quoted(text, f)]
+    for candidates, loose in ((quoted, True), (before, False)):
+        if not candidates:
+            continue
+        last = max(candidates, key=lambda f: f.content[1])
+        gap = text[_edge(doc, last) : start]
+        rest = gap.strip(' \n.,\u201d"') if loose else gap.strip()
+        if len(gap) <= MAX_GAP and rest == "" and (loose or last.source is not None):
+            return Found(
+                content=(start, end),
+                cue=last.cue,
+                lemma=last.lemma,
+                source=last.source,
+                source_token=last.source_token,
+                cue_token=last.cue_token,
+            )
+    return None
+
+
+def _edge(doc: Any, found: Found) -> int:
+    """Where an attribution's own words end: the rest of its cue's sentence included
+    ("..., she told reporters.")."""
     edge = max(
-        last.content[1], last.cue[1] if last.cue else 0, last.source[1] if last.source else 0
+        found.content[1],
+        found.cue[1] if found.cue else 0,
+        found.source[1] if found.source else 0,
     )
-    if last.cue_token is not None:  # the rest of the cue's sentence: "..., she told reporters."
-        edge = max(edge, doc[last.cue_token].sent.end_char)
-    gap = text[edge:start]
-    if len(gap) > MAX_GAP:
-        return None
-    if gap.strip(' \n.,\u201d"') != "":
-        return None
-    return Found(
-        content=(start, end),
-        cue=last.cue,
-        lemma=last.lemma,
-        source=last.source,
-        source_token=last.source_token,
-        cue_token=last.cue_token,
-    )
+    if found.cue_token is not None:
+        edge = max(edge, doc[found.cue_token].sent.end_char)
+    return edge
 
 
 def _quoted(text: str, found: Found) -> bool:
