@@ -1,7 +1,10 @@
 """Enricher throughput: bare spaCy, newswire's analysis, the service through Kafka, and
 two service processes, over the same texts in the same run.
 
-* bare ``nlp.pipe``: the same spaCy pipeline over the texts, nothing after it (baseline);
+* bare ``nlp.pipe``: the same spaCy pipeline over the texts, nothing after it (baseline),
+  timed next to every measurement, since a shared machine's speed drifts: in turns with
+  the analysis, and just before and after each service run (each service row is the
+  median of ``--rounds`` runs);
 * analysis: entities and claims over ``nlp.pipe`` (``analyse_many``), no Kafka;
 * service through Kafka: the texts as ``Article`` records on an input topic, enriched by
   the service's exactly-once loop in this process, to news.enriched/entities/claims;
@@ -25,6 +28,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -88,14 +92,40 @@ def analysis(bodies: list[str]) -> float:
 
 
 def alternated(bodies: list[str], rounds: int) -> tuple[float, float]:
-    """Median seconds of bare and analysis, run in turns after a warm-up."""
+    """Seconds of bare and analysis over ``bodies``, measured in turns on slices of two
+    batches (the order swapped on every slice), so that a machine whose speed drifts
+    slows both alike; the median of ``rounds``."""
     analysis(bodies[: 2 * BATCH])
     times: dict[str, list[float]] = {"bare": [], "analysis": []}
+    step = 2 * BATCH
     for i in range(rounds):
         print(f"  round {i + 1}/{rounds}", file=sys.stderr)
-        times["bare"].append(bare(bodies))
-        times["analysis"].append(analysis(bodies))
+        spent = {"bare": 0.0, "analysis": 0.0}
+        for j, at in enumerate(range(0, len(bodies), step)):
+            part = bodies[at : at + step]
+            order = (("bare", bare), ("analysis", analysis))
+            for name, run in order if j % 2 == 0 else order[::-1]:
+                spent[name] += run(part)
+        times["bare"].append(spent["bare"])
+        times["analysis"].append(spent["analysis"])
     return statistics.median(times["bare"]), statistics.median(times["analysis"])
+
+
+async def repeated(
+    bodies: list[str], measure: Callable[[], Awaitable[float]], repeats: int
+) -> tuple[float, float]:
+    """A service row measured ``repeats`` times, each between two timings of bare
+    ``nlp.pipe`` (a shared machine's speed drifts by a fifth over tens of seconds): the
+    median seconds, and the median of the ratios to the bare timings around each."""
+    seconds: list[float] = []
+    ratios: list[float] = []
+    for _ in range(repeats):
+        before = bare(bodies)
+        took = await measure()
+        after = bare(bodies)
+        seconds.append(took)
+        ratios.append((before + after) / 2 / took)
+    return statistics.median(seconds), statistics.median(ratios)
 
 
 async def count_committed(bootstrap: str, topic: str, n: int, timeout_s: float) -> float:
@@ -218,7 +248,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--bootstrap")
-    parser.add_argument("--rounds", type=int, default=3, help="bare/analysis rounds (median)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per row (median)")
     parser.add_argument("--no-processes", action="store_true", help="skip the process rows")
     args = parser.parse_args()
     logs.configure("console", "WARNING")
@@ -232,29 +262,38 @@ async def main() -> None:
     bootstrap = args.bootstrap or start_local_broker(Settings())
     batch = articles(bodies)
     print("service through Kafka...", file=sys.stderr)
-    kafka = await in_process(bootstrap, batch)
+    kafka = await repeated(bodies, lambda: in_process(bootstrap, batch), args.rounds)
     rows = [
-        ["bare nlp.pipe (baseline)", base, f"{rss_here:,.0f}"],
-        ["analysis: entities and claims, no Kafka", ours, ""],
+        ["bare nlp.pipe (baseline)", (base, 1.0), f"{rss_here:,.0f}"],
+        ["analysis: entities and claims, no Kafka", (ours, base / ours), ""],
         ["enricher service through Kafka, in this process", kafka, ""],
     ]
     if not args.no_processes:
-        print("one enricher process...", file=sys.stderr)
-        one, rss_one = await processes(bootstrap, batch, 1)
-        print("two enricher processes...", file=sys.stderr)
-        two, rss_two = await processes(bootstrap, batch, 2)
+        rss: dict[int, float] = {}
+
+        async def run(count: int) -> float:
+            print(f"{count} enricher process(es)...", file=sys.stderr)
+            took, rss[count] = await processes(bootstrap, batch, count)
+            return took
+
+        one = await repeated(bodies, lambda: run(1), args.rounds)
+        two = await repeated(bodies, lambda: run(2), args.rounds)
         rows += [
-            ["1 enricher process", one, f"{rss_one:,.0f}"],
-            ["2 enricher processes, one group", two, f"{rss_two:,.0f}"],
+            ["1 enricher process", one, f"{rss[1]:,.0f}"],
+            ["2 enricher processes, one group", two, f"{rss[2]:,.0f}"],
         ]
     cells = [
-        [name, f"{n / s:,.1f}", f"{words / s:,.0f}", f"{base / s:.2f}", rss]
-        for name, s, rss in rows
+        [name, f"{n / s:,.1f}", f"{words / s:,.0f}", f"{ratio:.2f}", rss_mb]
+        for name, (s, ratio), rss_mb in rows
     ]
     print(f"\nenricher: {n} re3d articles ({words:,} words), spaCy batch {BATCH}\n")
     print(table(["", "articles/s", "words/s", "vs bare nlp.pipe", "peak RSS MB"], cells))
+    print(
+        f"\nvs bare nlp.pipe: the median of {args.rounds} ratios, each against bare nlp.pipe"
+        " timed next to it (in turns with the analysis; before and after a service run)"
+    )
     if not args.no_processes:
-        print(f"\ntwo processes / one process: {rows[3][1] / rows[4][1]:.2f}x")
+        print(f"two processes / one process: {two[1] / one[1]:.2f}x")
 
 
 if __name__ == "__main__":
