@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cues import SOURCE_NOUNS, words
+from .cues import NOT_SOURCES, SOURCE_NOUNS
 from .found import Found, Range
 from .spans import after_colon, text_of, token_span, trim, with_quotes
-
-NOT_SOURCES = words(
-    "correction update editor note related read watch photo video credit disclosure listen see"
-)
-"""Labels before a colon that name no one ("Correction: ...", "Related: ...")."""
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""

@@ -145,6 +145,17 @@ SOURCE_NOUNS = words(
 )
 """Common nouns that stand for a source before a headline's colon ("Poll: ...")."""
 
+NOT_SOURCES = words(
+    "correction update editor note related read watch photo video credit disclosure listen see"
+)
+"""Labels before a colon that name no one ("Correction: ...", "Related: ...")."""
+
+EVIDENTIAL = words("seem appear")
+"""Verbs that mark a statement as inference ("the fallout appears significant")."""
+
+TITLE_LOWER = words("a an the of on in and for to with at or")
+"""Words a title in quotation marks leaves uncapitalised ("“Keeping Up with the Joneses”")."""
+
 SOURCE_PREPOSITIONS = {"according": "to"}
 """Prepositional cues: "according to X"."""
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .cues import EVIDENTIAL
 from .found import Found, Range
 from .spans import text_of, token_span, trim
 
-EVIDENTIAL = frozenset({"seem", "appear"})
 COMPLEMENTS = ("xcomp", "acomp", "attr", "oprd")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cues import SPEECH
+from .cues import SPEECH, TITLE_LOWER
 from .found import Found, Range
 from .spans import closes, opens, text_of, token_span
 
@@ -41,8 +41,9 @@ TITLE_WORDS = 8
 def _title(words: list[str]) -> bool:
     """A title in quotation marks: a show, a book, a slogan; not someone's words."""
     letters = [w.strip("\u201c\u201d\"'\u2018\u2019,.:;!?") for w in words]
-    small = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "at", "or"}
-    return len(words) <= TITLE_WORDS and all(w[:1].isupper() or w in small for w in letters if w)
+    return len(words) <= TITLE_WORDS and all(
+        w[:1].isupper() or w in TITLE_LOWER for w in letters if w
+    )
 
 
 def _covered(start: int, end: int, found: list[Found]) -> bool:
