@@ -21,8 +21,10 @@ from .conftest import PYTHON, service_env
 
 KILLS = int(os.environ.get("NEWSWIRE_CRASH_KILLS", "20"))
 """Kills per service in the full suite."""
-IDLE_S = 10.0
-"""How long a run may write nothing before it is killed anyway (the input may be done)."""
+IDLE_S = 30.0
+"""How long a run may write nothing before it is killed anyway (the input may be done).
+Well above the group's 10 s session timeout: after a SIGKILL, the restarted process's
+first write waits for the group to give up on the killed member."""
 
 
 @dataclass
