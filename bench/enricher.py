@@ -7,7 +7,8 @@ two service processes, over the same texts in the same run.
   median of ``--rounds`` runs);
 * analysis: entities and claims over ``nlp.pipe`` (``analyse_many``), no Kafka;
 * service through Kafka: the texts as ``Article`` records on an input topic, enriched by
-  the service's exactly-once loop in this process, to news.enriched/entities/claims;
+  the service's exactly-once loop run in this process (its analysis in a worker process,
+  as in the service), to news.enriched/entities/claims;
 * one and two processes: ``python -m services.enricher`` as separate OS processes in one
   consumer group over an input topic of 4 partitions, timed from the first article
   produced to the last enrichment committed (start-up excluded: the processes are ready
@@ -187,13 +188,16 @@ async def timed(bootstrap: str, prefix: str, batch: list[Article]) -> float:
 
 
 def peak_rss_mb(pid: int) -> float:
+    """Peak RSS of a process and its children (an enricher and its analysis workers)."""
+    total = 0.0
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+                total += int(line.split()[1]) / 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
-        pass
-    return 0.0
+        return total
+    return total + sum(peak_rss_mb(int(child)) for child in children)
 
 
 async def processes(bootstrap: str, batch: list[Article], count: int) -> tuple[float, float]:
@@ -266,7 +270,7 @@ async def main() -> None:
     rows = [
         ["bare nlp.pipe (baseline)", (base, 1.0), f"{rss_here:,.0f}"],
         ["analysis: entities and claims, no Kafka", (ours, base / ours), ""],
-        ["enricher service through Kafka, in this process", kafka, ""],
+        ["enricher service through Kafka, loop in this process", kafka, ""],
     ]
     if not args.no_processes:
         rss: dict[int, float] = {}
@@ -294,6 +298,7 @@ async def main() -> None:
     )
     if not args.no_processes:
         print(f"two processes / one process: {two[1] / one[1]:.2f}x")
+        print("peak RSS of a process row: the largest enricher with its analysis worker")
 
 
 if __name__ == "__main__":

@@ -230,6 +230,9 @@ class StreamLoop:
                 await self.consumer.stop()
                 self._broker_ok = False
                 self.metrics.assigned.labels(cfg.service).set(0)
+            close = getattr(self.transform, "close", None)
+            if callable(close):  # a transform's own resources (the enricher's workers)
+                await asyncio.to_thread(close)
             log.info("loop stopped", service=cfg.service)
 
     async def _step(self, stop: asyncio.Event) -> None:

@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     enricher_batch_size: int = Field(
         default=16, ge=1, description="Articles spaCy processes together (nlp.pipe)."
     )
+    enricher_processes: int = Field(
+        default=1,
+        ge=0,
+        description="Worker processes that run the analysis, each with the model loaded "
+        "(about 240 MB each); 0 runs it in a thread of the service's process (slower).",
+    )
     enricher_max_chars: int = Field(
         default=100_000,
         ge=1000,

@@ -78,7 +78,10 @@ Outcome = Emit | Failure
 
 
 class Transform(Protocol):
-    """A batch transform: one outcome per record, in the order of the records."""
+    """A batch transform: one outcome per record, in the order of the records.
+
+    A transform that holds resources (processes, connections) may also have a ``close()``
+    method: the loop calls it once, after its last batch."""
 
     async def __call__(self, records: Sequence[Record]) -> Sequence[Outcome]: ...
 

@@ -39,6 +39,11 @@ class EnricherMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
             registry=registry,
         )
+        self.worker_restarts = Counter(
+            "newswire_enricher_worker_restarts_total",
+            "Analysis worker processes replaced after one died (killed, out of memory, crash).",
+            registry=registry,
+        )
         self.freshness = Histogram(
             "newswire_freshness_seconds",
             "End-to-end freshness: enriched time minus the time the item was first seen.",

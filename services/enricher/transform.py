@@ -1,18 +1,15 @@
 """The enricher's transform: ``Article`` -> ``Enrichment`` (+ one record per entity, claim).
 
-Articles of a consumed batch go through ``nlp.pipe`` together (spaCy is faster on batches
-than on single texts), in a worker thread, so that the event loop (heartbeats, metrics)
-never waits on the analysis. Only the first ``max_chars`` characters of an article are
-analysed (spans stay offsets into the whole text). An article marked
-``duplicate_of`` is not analysed: its enrichment is empty and points to the original.
-A record that cannot be decoded, or whose analysis raises, becomes a ``Failure``.
+The articles of a consumed batch are analysed by ``AnalysisWorkers`` (``workers.py``: worker
+processes, spaCy batches), so that the event loop (fetches, transactions, heartbeats,
+metrics) never waits on the analysis, nor the analysis on the event loop. An article
+marked ``duplicate_of`` is not analysed: its enrichment is empty and points to the
+original. A record that cannot be decoded, or whose analysis fails, becomes a ``Failure``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,9 +24,10 @@ from ..core.records import (
 )
 from ..core.topics import CLAIMS, ENRICHED, ENTITIES
 from ..core.transform import Failure, Outcome, Produce, Record, decode, emit
-from .analysis import MAX_CHARS, Analysis, analyse_doc
+from .analysis import Analysis, Text
 from .metrics import EnricherMetrics
-from .pipeline import MODEL, MODEL_VERSION, nlp
+from .pipeline import MODEL, MODEL_VERSION
+from .workers import Analysed, AnalysisError, AnalysisWorkers
 
 VERSION = "0.2"
 EXTRACTOR = Extractor(
@@ -101,36 +99,14 @@ class Enrich:
         )
 
 
-def _analysed(
-    articles: Sequence[Article], batch_size: int, max_chars: int
-) -> Iterator[Analysis | Exception]:
-    """One analysis (or the error that stopped it) per article, batched through spaCy."""
-    done = 0
-    while done < len(articles):
-        rest = articles[done:]
-        docs = nlp().pipe((a.text[:max_chars] for a in rest), batch_size=batch_size)
-        try:
-            for article, doc in zip(rest, docs, strict=False):
-                try:
-                    yield analyse_doc(doc, article.title, article.embeds)
-                except Exception as exc:  # routed as a Failure by the caller
-                    yield exc
-                done += 1
-        except Exception as exc:  # spaCy itself failed on the next text: fail only it
-            yield exc
-            done += 1
-
-
 @dataclass
 class EnrichTransform:
     """The batch ``Transform`` the enricher's loop runs."""
 
     enrich: Enrich
     source: str
-    batch_size: int = 16
-    max_chars: int = MAX_CHARS
+    workers: AnalysisWorkers = field(default_factory=lambda: AnalysisWorkers(processes=0))
     now: Callable[[], datetime] = field(default=utc_now)
-    _nlp_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     async def __call__(self, records: Sequence[Record]) -> Sequence[Outcome]:
         decoded: list[Article | Failure] = []
@@ -145,39 +121,29 @@ class EnrichTransform:
                     "transform", "TransformError", f"article {item.article_id} has no text"
                 )
         fresh = [a for a in decoded if isinstance(a, Article) and a.duplicate_of is None]
-        analyses = _analysed(fresh, self.batch_size, self.max_chars)
-        async with self._nlp_lock:  # one pipeline, used by one thread at a time
-            return await self._outcomes(records, decoded, analyses)
-
-    async def _outcomes(
-        self,
-        records: Sequence[Record],
-        decoded: list[Article | Failure],
-        analyses: Iterator[Analysis | Exception],
-    ) -> list[Outcome]:
+        analysed = iter(
+            await self.workers.analyse([Text(a.text, a.title, a.embeds) for a in fresh])
+        )
         outcomes: list[Outcome] = []
         for record, item in zip(records, decoded, strict=True):
             if isinstance(item, Failure):
                 outcomes.append(item)
-                continue
-            started = time.perf_counter()
-            # spaCy runs in a worker thread: the event loop keeps the consumer's heartbeats
-            # and the metrics server going however long an article takes.
-            result: Analysis | Exception = (
-                Analysis()
-                if item.duplicate_of is not None
-                else await asyncio.to_thread(next, analyses)
-            )
-            outcomes.append(self._outcome(record, item, result, time.perf_counter() - started))
+            elif item.duplicate_of is not None:
+                outcomes.append(self._outcome(record, item, Analysed(Analysis(), 0.0)))
+            else:
+                outcomes.append(self._outcome(record, item, next(analysed)))
         return outcomes
 
-    def _outcome(
-        self, record: Record, article: Article, result: Analysis | Exception, seconds: float
-    ) -> Outcome:
-        if isinstance(result, Exception):
-            return Failure.from_exception(result)
+    def close(self) -> None:
+        """Stop the analysis workers (the loop calls this when it stops)."""
+        self.workers.close()
+
+    def _outcome(self, record: Record, article: Article, analysed: Analysed) -> Outcome:
+        result = analysed.result
+        if isinstance(result, AnalysisError):
+            return Failure("transform", result.error_class, result.message)
         try:
-            produced = self.enrich.outputs(article, result, seconds)
+            produced = self.enrich.outputs(article, result, analysed.seconds)
         except Exception as exc:  # every failure is routed, none is swallowed
             return Failure.from_exception(exc)
         return emit(record, produced, source=self.source, time=self.now())

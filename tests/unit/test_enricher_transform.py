@@ -10,8 +10,9 @@ import pytest
 from services.core.records import Article, AttributedClaim, Enrichment, EntityMention
 from services.core.topics import CLAIMS, ENRICHED, ENTITIES
 from services.core.transform import Emit, Failure, Record
-from services.enricher import transform as enricher_transform
+from services.enricher import workers as enricher_workers
 from services.enricher.transform import Enrich, EnrichTransform
+from services.enricher.workers import AnalysisWorkers
 from services.normalizer.transform import normalize
 from tests.unit.test_normalizer import seed_article
 
@@ -70,19 +71,20 @@ async def test_articles_duplicates_and_poison_in_one_batch() -> None:
 async def test_an_article_whose_analysis_fails_is_routed_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = enricher_transform.analyse_doc
+    real = enricher_workers.analyse_doc
 
     def fragile(doc: Any, title: str = "", embeds: Any = ()) -> Any:
         if "explode" in doc.text:
             raise ValueError("cannot analyse this one")
         return real(doc, title, embeds)
 
-    monkeypatch.setattr(enricher_transform, "analyse_doc", fragile)
+    monkeypatch.setattr(enricher_workers, "analyse_doc", fragile)
     texts = ["Officials said it rained.", "This will explode.", "Police said it snowed."]
     records = [
         record(i, article(t, f"a{i}").model_dump_json().encode()) for i, t in enumerate(texts)
     ]
-    outcomes = await EnrichTransform(Enrich(PREFIX), source="/test", batch_size=2)(records)
+    in_thread = AnalysisWorkers(processes=0, batch_size=2)
+    outcomes = await EnrichTransform(Enrich(PREFIX), source="/test", workers=in_thread)(records)
     assert isinstance(outcomes[1], Failure) and "cannot analyse" in outcomes[1].message
     for ok in (outcomes[0], outcomes[2]):
         assert ENRICHED_T in outputs(ok)
