@@ -276,3 +276,27 @@ def test_check_worthiness_prefers_facts_to_questions() -> None:
     fact = only("Officials said that 1,200 troops crossed the border in Kursk on Tuesday.")
     question = only("He asked whether anyone cared?")
     assert fact.check_worthiness > 0.6 > question.check_worthiness
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("WASHINGTON -- President Obama said the talks would resume on Monday.", "President Obama"),
+        (
+            "Trump, speaking to a veterans group in Virginia, said the system was broken.",
+            "Trump",
+        ),
+        ("Hillary Clinton, like Obama, has said that the deal is good.", "Hillary Clinton"),
+        (
+            "Scott Pruitt, the attorney general of Oklahoma, said the rule was unlawful.",
+            "Scott Pruitt, the attorney general of Oklahoma",
+        ),
+        (
+            "Victor Cha, who served at the National Security Council, said talks were futile.",
+            "Victor Cha, who served at the National Security Council",
+        ),
+    ],
+)
+def test_a_source_without_its_dateline_participle_or_comparison(text: str, source: str) -> None:
+    c = only(text)
+    assert c.source is not None and c.source.text == source

@@ -224,6 +224,7 @@ def _subject(subject: Any, cue: Any) -> Range:
         tokens = list(subject.subtree)
     else:
         tokens = [t for t in subject.subtree if t.i < cue.i]
+    tokens = _without_asides(subject, _without_dateline(tokens))
     if tokens and tokens[0].lower_ == "even":
         tokens.pop(0)
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
@@ -231,6 +232,37 @@ def _subject(subject: Any, cue: Any) -> Range:
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     return _trimmed(subject.doc, tokens or [subject])
+
+
+DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+
+
+def _without_dateline(tokens: list[Any]) -> list[Any]:
+    """Without a dateline the parser hung on the subject: "WASHINGTON -- President Obama"."""
+    for k, tok in enumerate(tokens[1:4], start=1):
+        if tok.text in DATELINE_DASHES:
+            if all(t.is_upper for t in tokens[:k] if not t.is_punct):
+                return tokens[k + 1 :]
+            break
+    return tokens
+
+
+def _without_asides(subject: Any, tokens: list[Any]) -> list[Any]:
+    """Without a participle or comparison set off by a comma after the name: "Trump,
+    speaking to...", "Hillary Clinton, like Obama," (an apposition stays: "Scott Pruitt,
+    the attorney general of Oklahoma"; so does a relative clause, which PolNeAR's sources
+    include as often as not)."""
+    heads = [subject] + [c for c in subject.children if c.dep_ == "appos"]
+    cut = None
+    for head in heads:
+        for child in head.children:
+            aside = child.dep_ in ("acl", "advcl") or (
+                child.dep_ == "prep" and child.lower_ in ("like", "unlike")
+            )
+            first = child.left_edge.i
+            if aside and first > subject.i and subject.doc[first - 1].text == ",":
+                cut = first - 1 if cut is None else min(cut, first - 1)
+    return tokens if cut is None else [t for t in tokens if t.i < cut]
 
 
 def _trimmed(doc: Any, tokens: list[Any]) -> Range:
