@@ -162,29 +162,56 @@ def payload(batch: list[Article]) -> list[tuple[bytes | None, bytes | None]]:
     return [(a.article_id.encode(), a.model_dump_json().encode()) for a in batch]
 
 
+WORKER_CPU: list[tuple[float, float]] = []
+"""(CPU seconds of the analysis workers, wall seconds) of each in-process service run."""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def in_process(bootstrap: str, batch: list[Article]) -> float:
     prefix = await fresh_topics(bootstrap, "in")
     settings = Settings(kafka_bootstrap=bootstrap, topic_prefix=prefix, group_prefix=prefix)
     loop = build(settings, bootstrap, Metrics())
+    workers = getattr(loop.transform, "workers", None)
+    pids = workers.pids() if workers is not None else []
     stop = asyncio.Event()
     task = asyncio.create_task(loop.run(stop))
     await asyncio.sleep(3)  # group joined, producers fenced
-    seconds = await timed(bootstrap, prefix, batch)
+    used: list[float] = []
+
+    def reading() -> None:
+        used.append(sum(cpu_seconds(pid) for pid in pids))
+
+    seconds = await timed(bootstrap, prefix, batch, reading)
+    WORKER_CPU.append((used[1] - used[0], seconds))
     stop.set()
     await task
     return seconds
 
 
-async def timed(bootstrap: str, prefix: str, batch: list[Article]) -> float:
-    """A warm-up batch, then seconds from producing ``batch`` to its last enrichment."""
+async def timed(
+    bootstrap: str,
+    prefix: str,
+    batch: list[Article],
+    reading: Callable[[], None] = lambda: None,
+) -> float:
+    """A warm-up batch, then seconds from producing ``batch`` to its last enrichment
+    (``reading`` is called just before and just after)."""
     warm = batch[: 4 * BATCH]
     await produce(bootstrap, f"{prefix}.articles", payload(warm))
     await count_committed(bootstrap, f"{prefix}.enriched", len(warm), 600)
     counting = asyncio.create_task(
         count_committed(bootstrap, f"{prefix}.enriched", len(warm) + len(batch), 1800)
     )
+    reading()
     await produce(bootstrap, f"{prefix}.articles", payload(batch))
-    return await counting
+    seconds = await counting
+    reading()
+    return seconds
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -262,15 +289,18 @@ async def main() -> None:
     nlp()  # loaded before any timing
     print(f"{n} articles, {words:,} words: bare nlp.pipe and analysis", file=sys.stderr)
     base, ours = alternated(bodies, args.rounds)
+    began = time.process_time()
+    bare(bodies)
+    bare_cpu = time.process_time() - began
     rss_here = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bootstrap = args.bootstrap or start_local_broker(Settings())
     batch = articles(bodies)
     print("service through Kafka...", file=sys.stderr)
     kafka = await repeated(bodies, lambda: in_process(bootstrap, batch), args.rounds)
-    rows = [
-        ["bare nlp.pipe (baseline)", (base, 1.0), f"{rss_here:,.0f}"],
-        ["analysis: entities and claims, no Kafka", (ours, base / ours), ""],
-        ["enricher service through Kafka, loop in this process", kafka, ""],
+    rows: list[tuple[str, tuple[float, float], str]] = [
+        ("bare nlp.pipe (baseline)", (base, 1.0), f"{rss_here:,.0f}"),
+        ("analysis: entities and claims, no Kafka", (ours, base / ours), ""),
+        ("enricher service through Kafka, loop in this process", kafka, ""),
     ]
     if not args.no_processes:
         rss: dict[int, float] = {}
@@ -283,8 +313,8 @@ async def main() -> None:
         one = await repeated(bodies, lambda: run(1), args.rounds)
         two = await repeated(bodies, lambda: run(2), args.rounds)
         rows += [
-            ["1 enricher process", one, f"{rss[1]:,.0f}"],
-            ["2 enricher processes, one group", two, f"{rss[2]:,.0f}"],
+            ("1 enricher process", one, f"{rss[1]:,.0f}"),
+            ("2 enricher processes, one group", two, f"{rss[2]:,.0f}"),
         ]
     cells = [
         [name, f"{n / s:,.1f}", f"{words / s:,.0f}", f"{ratio:.2f}", rss_mb]
@@ -296,6 +326,12 @@ async def main() -> None:
         f"\nvs bare nlp.pipe: the median of {args.rounds} ratios, each against bare nlp.pipe"
         " timed next to it (in turns with the analysis; before and after a service run)"
     )
+    if WORKER_CPU:
+        cpu, wall = sorted(WORKER_CPU)[len(WORKER_CPU) // 2]
+        print(
+            f"service in process: its analysis worker used {cpu:.1f} s of CPU (bare nlp.pipe: "
+            f"{bare_cpu:.1f} s), busy {cpu / wall:.0%} of the service's time"
+        )
     if not args.no_processes:
         print(f"two processes / one process: {two[1] / one[1]:.2f}x")
         print("peak RSS of a process row: the largest enricher with its analysis worker")

@@ -140,15 +140,21 @@ class Tally:
     def rows(self, name: str) -> list[list[str]]:
         out = []
         for cls in (*CLASSES, "micro"):
-            pick: Callable[[Counter[str]], int] = (
-                (lambda c: sum(c.values())) if cls == "micro" else (lambda c, k=cls: c[k])
-            )
+            pick: Callable[[Counter[str]], int] = _total if cls == "micro" else _one(cls)
             p, r, f = prf(pick(self.exact), pick(self.predicted), pick(self.gold))
             fo = prf(pick(self.overlap), pick(self.predicted), pick(self.gold))[2]
             out.append(
                 [name, cls, str(pick(self.gold)), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{fo:.3f}"]
             )
         return out
+
+
+def _total(counts: Counter[str]) -> int:
+    return sum(counts.values())
+
+
+def _one(cls: str) -> Callable[[Counter[str]], int]:
+    return lambda counts: counts[cls]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
