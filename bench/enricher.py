@@ -5,7 +5,8 @@ two service processes, over the same texts in the same run.
   timed next to every measurement, since a shared machine's speed drifts: in turns with
   the analysis, and just before and after each service run (each service row is the
   median of ``--rounds`` runs);
-* analysis: entities and claims over ``nlp.pipe`` (``analyse_many``), no Kafka;
+* analysis: entities and claims over ``nlp.pipe`` (``analyse_chunk``, what the service's
+  analysis workers run), no Kafka;
 * service through Kafka: the texts as ``Article`` records on an input topic, enriched by
   the service's exactly-once loop run in this process (its analysis in a worker process,
   as in the service), to news.enriched/entities/claims;
@@ -43,9 +44,10 @@ from services.core.records import Article
 from services.core.settings import Settings
 from services.core.testing import produce
 from services.core.topics import ALL_TOPICS
-from services.enricher.analysis import Text, analyse_many
+from services.enricher.analysis import MAX_CHARS, Text
 from services.enricher.pipeline import nlp
 from services.enricher.service import build
+from services.enricher.workers import analyse_chunk
 from services.normalizer.transform import normalize
 
 from .articles import raw_items
@@ -87,8 +89,7 @@ def bare(bodies: list[str]) -> float:
 
 def analysis(bodies: list[str]) -> float:
     began = time.perf_counter()
-    for _ in analyse_many((Text(b) for b in bodies), batch_size=BATCH):
-        pass
+    analyse_chunk([Text(b) for b in bodies], BATCH, MAX_CHARS)
     return time.perf_counter() - began
 
 

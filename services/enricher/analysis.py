@@ -1,12 +1,12 @@
 """One article's analysis: the spaCy pipeline once, then entities and claims from its Doc.
 
-``analyse`` is what ``newswire analyze`` and the evaluation run; ``analyse_many`` batches
-articles through ``nlp.pipe`` as the enricher service does.
+``analyse`` is what ``newswire analyze`` and the evaluation run; the enricher service
+batches articles through ``nlp.pipe`` in its workers (``workers.analyse_chunk``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,13 +44,3 @@ def analyse(
     text: str, title: str = "", embeds: Sequence[Embed] = (), max_chars: int = MAX_CHARS
 ) -> Analysis:
     return analyse_doc(nlp()(text[:max_chars]), title, embeds)
-
-
-def analyse_many(
-    texts: Iterable[Text], batch_size: int = 16, max_chars: int = MAX_CHARS
-) -> Iterator[Analysis]:
-    """One analysis per text, in order; spaCy batches the texts."""
-    items = list(texts)
-    docs = nlp().pipe((t.text[:max_chars] for t in items), batch_size=batch_size)
-    for item, doc in zip(items, docs, strict=True):
-        yield analyse_doc(doc, item.title, item.embeds)

@@ -27,7 +27,7 @@ from ..core.transform import Failure, Outcome, Produce, Record, decode, emit
 from .analysis import Analysis, Text
 from .metrics import EnricherMetrics
 from .pipeline import MODEL, MODEL_VERSION
-from .workers import Analysed, AnalysisError, AnalysisWorkers
+from .workers import Analysed, AnalysisWorkers
 
 VERSION = "0.2"
 EXTRACTOR = Extractor(
@@ -140,8 +140,8 @@ class EnrichTransform:
 
     def _outcome(self, record: Record, article: Article, analysed: Analysed) -> Outcome:
         result = analysed.result
-        if isinstance(result, AnalysisError):
-            return Failure("transform", result.error_class, result.message)
+        if isinstance(result, Failure):
+            return result
         try:
             produced = self.enrich.outputs(article, result, analysed.seconds)
         except Exception as exc:  # every failure is routed, none is swallowed

@@ -9,10 +9,10 @@ alone. In a worker process of its own it runs at the speed of bare ``nlp.pipe``
 ``AnalysisWorkers`` keeps ``processes`` spawned workers, each with the model loaded once.
 A batch of articles is cut into chunks of ``batch_size`` (one ``nlp.pipe`` batch each),
 submitted in order and gathered in order. An article whose analysis raises comes back as
-an ``AnalysisError``; the others of its chunk are unaffected. A worker that dies (killed,
-out of memory, a crash in native code) is replaced, and the articles it held are analysed
-again one by one in fresh workers, so an article that kills a worker by itself comes
-back as an ``AnalysisError`` and the rest go through.
+a ``Failure``; the others of its chunk are unaffected. A worker that dies (killed, out of
+memory, a crash in native code) is replaced, and the articles it held are analysed again
+one by one in fresh workers, so an article that kills a worker by itself comes back as a
+``Failure`` and the rest go through.
 
 ``processes=0`` analyses in a thread of this process instead (less memory, one process).
 """
@@ -31,23 +31,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.transform import Failure
 from .analysis import MAX_CHARS, Analysis, Text, analyse_doc
 from .pipeline import nlp
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisError:
-    """Why one article's analysis failed."""
-
-    error_class: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
 class Analysed:
     """One article's analysis (or why it failed) and the seconds it took."""
 
-    result: Analysis | AnalysisError
+    result: Analysis | Failure
     seconds: float
 
 
@@ -64,18 +57,18 @@ def analyse_chunk(texts: Sequence[Text], batch_size: int, max_chars: int) -> lis
     docs = nlp().pipe((t.text[:max_chars] for t in texts), batch_size=batch_size)
     started = time.perf_counter()
     for i, text in enumerate(texts):
-        result: Analysis | AnalysisError
+        result: Analysis | Failure
         try:
             doc = next(docs)
         except Exception as exc:  # spaCy failed on this text: it fails, the rest go on
-            result = AnalysisError(type(exc).__name__, str(exc) or repr(exc))
+            result = Failure.from_exception(exc)
             rest = texts[i + 1 :]
             docs = nlp().pipe((t.text[:max_chars] for t in rest), batch_size=batch_size)
         else:
             try:
                 result = analyse_doc(doc, text.title, text.embeds)
             except Exception as exc:  # this article fails alone
-                result = AnalysisError(type(exc).__name__, str(exc) or repr(exc))
+                result = Failure.from_exception(exc)
         ended = time.perf_counter()
         out.append(Analysed(result, ended - started))
         started = ended
@@ -152,8 +145,7 @@ class AnalysisWorkers:
                     out += await asyncio.to_thread(self.chunk_fn, chunk, size, self.max_chars)
             return out
         pool = self._pool or self._new_pool()
-        loop = asyncio.get_running_loop()
-        pending = [self._submit(loop, pool, chunk) for chunk in chunks]
+        pending = [self._submit(pool, chunk) for chunk in chunks]
         results: list[Analysed] = []
         for chunk, future in zip(chunks, pending, strict=True):
             try:
@@ -164,20 +156,20 @@ class AnalysisWorkers:
                     results.append(await self._alone(text))
         return results
 
-    def _submit(
-        self, loop: asyncio.AbstractEventLoop, pool: Executor, chunk: Sequence[Text]
-    ) -> asyncio.Future[list[Analysed]]:
+    def _submit(self, pool: Executor, chunk: Sequence[Text]) -> asyncio.Future[list[Analysed]]:
+        loop = asyncio.get_running_loop()
         return loop.run_in_executor(pool, self.chunk_fn, chunk, self.batch_size, self.max_chars)
 
     async def _alone(self, text: Text) -> Analysed:
         pool = self._pool or self._new_pool()
         try:
-            [done] = await self._submit(asyncio.get_running_loop(), pool, [text])
+            [done] = await self._submit(pool, [text])
             return done
         except BrokenProcessPool:
             await self._replace(pool)
             return Analysed(
-                AnalysisError(
+                Failure(
+                    "transform",
                     "WorkerCrashed",
                     "the analysis worker died on this article (killed, out of memory, or a "
                     "crash in native code); it was restarted",

@@ -11,8 +11,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from services.core.transform import Failure
 from services.enricher.analysis import Text, analyse
-from services.enricher.workers import Analysed, AnalysisError, AnalysisWorkers, analyse_chunk
+from services.enricher.workers import Analysed, AnalysisWorkers, analyse_chunk
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [
@@ -35,7 +36,7 @@ def slow_chunk(texts: Sequence[Text], batch_size: int, max_chars: int) -> list[A
 
 
 def claims(done: Analysed) -> list[tuple[str | None, str, str]]:
-    assert not isinstance(done.result, AnalysisError), done.result
+    assert not isinstance(done.result, Failure), done.result
     return [(c.source and c.source.text, c.cue.lemma, c.content.text) for c in done.result.claims]
 
 
@@ -54,7 +55,7 @@ async def test_workers_give_what_the_analysis_gives_in_process() -> None:
         assert claims(one) == [
             (c.source and c.source.text, c.cue.lemma, c.content.text) for c in expected.claims
         ]
-        assert not isinstance(one.result, AnalysisError)
+        assert not isinstance(one.result, Failure)
         assert [e.name for e in one.result.entities] == [e.name for e in expected.entities]
     assert claims(done[0]) == [("The mayor", "say", "that the bridge would reopen in March")]
 
@@ -75,7 +76,7 @@ async def test_an_article_that_kills_its_worker_fails_alone() -> None:
     finally:
         workers.close()
     failed = done[1].result
-    assert isinstance(failed, AnalysisError) and failed.error_class == "WorkerCrashed"
+    assert isinstance(failed, Failure) and failed.error_class == "WorkerCrashed"
     assert claims(done[0]) == [("The mayor", "say", "that the bridge would reopen in March")]
     assert claims(done[2])[0][1] == "according to"
     assert claims(after[0])[0][0] == "John Kirby"
