@@ -10,6 +10,11 @@ PolNeAR annotates each token in at most one attribution, so a claim nested insid
 another's content is not in its gold: the row "outermost claims" scores claims without a
 parent (what the corpus can judge), "all claims" every claim. Embedded posts are not part
 of the corpus's texts and are left out.
+
+A second table measures how far PolNeAR's annotators agree with each other, on the
+articles of the split that all of them annotated: each annotator is scored against each
+other one as if it were a system, and newswire against each of them, with the same
+scoring. No system can be judged more finely than its gold's annotators agree.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from typing import Any
 from services.enricher.analysis import analyse_doc
 from services.enricher.pipeline import nlp
 
-from .attribution_scoring import ROLES, Attribution, Score
-from .polnear import Document, Spans, documents
+from .attribution_scoring import ROLES, Attribution, Score, Tally
+from .polnear import Document, GoldAttribution, Panel, Spans, documents, panels
 from .table import table
 
 System = Callable[[Any], list[Attribution]]
@@ -42,12 +47,16 @@ def tokens(doc: Any, spans: Iterable[tuple[int, int]]) -> frozenset[int]:
 
 
 def gold(doc: Any, document: Document) -> list[Attribution]:
+    return converted(doc, document.attributions)
+
+
+def converted(doc: Any, attributions: Sequence[GoldAttribution]) -> list[Attribution]:
     def toks(spans: Spans) -> frozenset[int]:
         return tokens(doc, spans)
 
     return [
         Attribution(content=toks(a.content), cue=toks(a.cue), source=toks(a.source))
-        for a in document.attributions
+        for a in attributions
     ]
 
 
@@ -108,12 +117,33 @@ def evaluate(docs: Sequence[Document], systems: dict[str, System]) -> dict[str, 
     return scores
 
 
+def agreement(articles: Sequence[Panel], system: System) -> dict[str, Score]:
+    """Annotators scored against each other, and ``system`` against each annotator."""
+    humans, machine = Score(), Score()
+    pipeline = nlp()
+    for panel, doc in zip(articles, pipeline.pipe(a.text for a in articles), strict=True):
+        punctuation = frozenset(t.i for t in doc if t.is_punct or t.is_space)
+        annotations = [converted(doc, a) for a in panel.annotators.values()]
+        predicted = system(doc)
+        for i, expected in enumerate(annotations):
+            machine.add(predicted, expected, punctuation)
+            for j, other in enumerate(annotations):
+                if i != j:
+                    humans.add(other, expected, punctuation)
+    return {"annotators, each against each other": humans, "newswire against each": machine}
+
+
+HEADERS = ["system", "role", "match", "precision", "recall", "F1"]
+MATCHES = (("exact", Tally.exact), ("overlap", Tally.overlapping), ("paired", Tally.paired))
+
+
 def rows(scores: dict[str, Score]) -> list[list[str]]:
     out = []
     for name, score in scores.items():
         for role in ROLES:
             tally = score.roles[role]
-            for match, (p, r, f) in (("exact", tally.exact()), ("overlap", tally.overlapping())):
+            for match, measure in MATCHES:
+                p, r, f = measure(tally)
                 out.append([name, role, match, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}"])
     return out
 
@@ -134,11 +164,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     scores = evaluate(docs, systems)
     seconds = time.perf_counter() - started
-    print(table(["system", "role", "match", "precision", "recall", "F1"], rows(scores)))
+    print(table(HEADERS, rows(scores)))
     print()
     counts = [[n, str(s.gold), str(s.predicted)] for n, s in scores.items()]
     print(table(["system", "gold attributions", "predicted"], counts))
     print(f"\n{len(docs)} articles of PolNeAR {args.split} in {seconds:.0f} s")
+    shared = list(panels(args.path, args.split))
+    if shared:
+        sizes = sorted({len(article.annotators) for article in shared})
+        each = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]}"
+        print(f"\nAgreement: {len(shared)} articles of {args.split}, {each} annotators each")
+        print(table(HEADERS, rows(agreement(shared, systems["newswire, outermost claims"]))))
     return 0
 
 

@@ -4,7 +4,9 @@ Layout: ``data/<split>/text/<name>.txt`` and ``data/<split>/attributions/<name>_
 .ann``. Lines ``T<n>\\t<Role> <start> <end>[;<start> <end>...]\\t<text>`` give spans
 (roles Source, Cue, Content; ``Attribution`` and ``Discard`` are not roles), lines
 ``E<n>\\tAttribution:T<a> Content:T<b> Cue:T<c> Source:T<d>`` join them. Where an article
-has several annotators' files, the first by name is used.
+has several annotators' files, the first by name is used; ``panels`` gives those
+articles with every annotator's attributions (PolNeAR's weekly quality checks, annotated by
+all of its annotators), to measure how far annotators agree with each other.
 """
 
 from __future__ import annotations
@@ -57,7 +59,27 @@ def parse_ann(text: str) -> list[GoldAttribution]:
     return out
 
 
+@dataclass(frozen=True)
+class Panel:
+    """An article and each of its annotators' attributions, by annotator id."""
+
+    name: str
+    text: str
+    annotators: dict[str, list[GoldAttribution]]
+
+
 def documents(root: Path, split: str, limit: int | None = None) -> Iterator[Document]:
+    for panel in _articles(root, split, limit):
+        first = min(panel.annotators)
+        yield Document(panel.name, panel.text, panel.annotators[first])
+
+
+def panels(root: Path, split: str) -> Iterator[Panel]:
+    """The articles of ``split`` that more than one annotator annotated."""
+    return (p for p in _articles(root, split, None) if len(p.annotators) > 1)
+
+
+def _articles(root: Path, split: str, limit: int | None) -> Iterator[Panel]:
     folder = root / "data" / split
     texts = sorted((folder / "text").glob("*.txt"))
     if not texts:
@@ -66,11 +88,13 @@ def documents(root: Path, split: str, limit: int | None = None) -> Iterator[Docu
             "(the folder that holds data/)"
         )
     for path in texts[:limit]:
-        annotations = sorted((folder / "attributions").glob(f"{path.stem}_*.ann"))
-        if not annotations:
+        files = sorted((folder / "attributions").glob(f"{path.stem}_*.ann"))
+        if not files:
             continue
-        yield Document(
+        yield Panel(
             name=path.stem,
             text=path.read_text(encoding="utf-8"),
-            attributions=parse_ann(annotations[0].read_text(encoding="utf-8")),
+            annotators={
+                f.stem.rsplit("_", 1)[1]: parse_ann(f.read_text(encoding="utf-8")) for f in files
+            },
         )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.attribution_scoring import Attribution, Score, core, prf
-from bench.polnear import parse_ann
+from bench.attribution_scoring import Attribution, Score, core, pair, prf
+from bench.polnear import documents, panels, parse_ann
 
 ANN = (
     "T1\tSource 0 3\tBob\n"
@@ -63,6 +63,46 @@ def test_no_predictions_score_zero_not_an_error() -> None:
     assert score.roles["content"].exact() == (0.0, 0.0, 0.0)
     assert score.roles["content"].fn == 1
     assert prf(0, 0, 0) == (0.0, 0.0, 0.0)
+
+
+def test_a_source_shared_by_several_cues_passes_one_in_citrons_overlap_not_paired() -> None:
+    # "Bob said A and warned B, and added C": one source, three attributions
+    gold = [
+        a(range(10, 15), range(2, 3), range(0, 2)),
+        a(range(20, 25), range(17, 18), range(0, 2)),
+    ]
+    gold.append(a(range(30, 35), range(27, 28), range(0, 2)))
+    predicted = [a(range(10, 15), range(2, 3), range(0, 2))]  # only the first found
+    score = Score()
+    score.add(predicted, gold)
+    source = score.roles["source"]
+    assert source.overlapping()[0] == 3.0  # each gold attribution counts "Bob" again
+    precision, recall, _ = source.paired()
+    assert precision == 1.0 and recall == pytest.approx(1 / 3)
+
+
+def test_pairing_prefers_the_cue_then_the_content() -> None:
+    by_cue = a(range(50, 60), range(3, 4))
+    by_content = a(range(5, 10), range(40, 41))
+    one = a(range(5, 10), range(3, 4))
+    assert pair(one, [by_content, by_cue]) is by_cue
+    assert pair(a(range(5, 10), range(8, 9)), [by_content, by_cue]) is by_content
+    assert pair(a(range(70, 80), range(65, 66)), [by_content, by_cue]) is None
+
+
+def test_polnear_panels_keep_every_annotator_and_documents_the_first(tmp_path: Path) -> None:
+    (tmp_path / "data" / "dev" / "text").mkdir(parents=True)
+    (tmp_path / "data" / "dev" / "attributions").mkdir()
+    for name, annotators in (("one", ["b2"]), ("shared", ["f1", "a9", "c3"])):
+        (tmp_path / "data" / "dev" / "text" / f"{name}.txt").write_text("Bob said it rained.")
+        for i, annotator in enumerate(annotators):
+            ann = ANN if i == 1 else ANN.split("T5")[0]
+            (tmp_path / "data" / "dev" / "attributions" / f"{name}_{annotator}.ann").write_text(ann)
+    (shared,) = panels(tmp_path, "dev")
+    assert shared.name == "shared" and sorted(shared.annotators) == ["a9", "c3", "f1"]
+    assert len(shared.annotators["f1"]) == 1 and len(shared.annotators["a9"]) == 2
+    by_name = {d.name: d for d in documents(tmp_path, "dev")}
+    assert len(by_name["shared"].attributions) == 2  # annotator a9's, the first by name
 
 
 def test_re3d_documents_and_their_gold_mentions() -> None:
