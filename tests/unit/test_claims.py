@@ -300,3 +300,15 @@ def test_check_worthiness_prefers_facts_to_questions() -> None:
 def test_a_source_without_its_dateline_participle_or_comparison(text: str, source: str) -> None:
     c = only(text)
     assert c.source is not None and c.source.text == source
+
+
+def test_a_gerund_after_by_has_the_clauses_subject_as_source() -> None:
+    c = only("The governor responded by saying that the budget was balanced.")
+    assert c.source is not None and c.source.text == "The governor"
+    assert c.cue is not None and c.cue.lemma == "say"
+    assert c.content.text == "that the budget was balanced"
+
+
+def test_a_gerund_after_for_is_not_its_clauses_subject_speaking() -> None:
+    found = claims("The senator was criticised for saying that the budget was balanced.")
+    assert all(c.source is None or c.source.text != "The senator" for c in found)

@@ -28,6 +28,9 @@ PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
 """Objects that are an addressee or a pronoun, not a content."""
 
 CLAUSE = ("ccomp",)
+BY_DOING = frozenset({"by", "after", "before", "while", "when", "upon", "in", "besides"})
+"""Prepositions whose gerund's subject is the clause's: "X began by saying Y" (not "for":
+"X was criticised for saying Y")."""
 AROUND = ("parataxis", "ccomp")
 
 
@@ -195,7 +198,10 @@ def _source(tok: Any, passive: bool) -> tuple[int | None, Range | None]:
         if head.pos_ == "VERB":
             return _source(head, False)
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-    if tok.dep_ in ("advcl", "xcomp", "acl") and (tok.tag_ == "VBG" or infinitive):
+    by_doing = tok.dep_ == "pcomp" and tok.tag_ == "VBG" and head.lower_ in BY_DOING
+    if by_doing:  # "X responded by saying Y": the verb the preposition is on
+        head = head.head
+    if (by_doing or tok.dep_ in ("advcl", "xcomp", "acl")) and (tok.tag_ == "VBG" or infinitive):
         for _ in range(2):  # "X used the reports to urge Y": up to the verb with a subject
             if head.pos_ in ("VERB", "AUX"):
                 return _source(head, False)
