@@ -312,3 +312,10 @@ def test_a_gerund_after_by_has_the_clauses_subject_as_source() -> None:
 def test_a_gerund_after_for_is_not_its_clauses_subject_speaking() -> None:
     found = claims("The senator was criticised for saying that the budget was balanced.")
     assert all(c.source is None or c.source.text != "The senator" for c in found)
+
+
+def test_a_clause_the_parser_hung_on_a_gerund_is_the_content() -> None:
+    c = only("Manny Gomez said seeing so many police officers at Pride was a welcome sight.")
+    assert c.source is not None and c.source.text == "Manny Gomez"
+    assert c.cue is not None and c.cue.text == "said"
+    assert c.content.text == "seeing so many police officers at Pride was a welcome sight"

@@ -28,6 +28,8 @@ PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
 """Objects that are an addressee or a pronoun, not a content."""
 
 CLAUSE = ("ccomp",)
+CLAUSE_SPEECH = frozenset({"say", "tell", "claim", "write", "argue", "insist", "add", "note"})
+"""Verbs whose content is a clause, not an action they do ("said legalizing it ...")."""
 BY_DOING = frozenset({"by", "after", "before", "while", "when", "upon", "in", "besides"})
 """Prepositions whose gerund's subject is the clause's: "X began by saying Y" (not "for":
 "X was criticised for saying Y")."""
@@ -40,10 +42,24 @@ def verbal(doc: Any, quotes: list[Range]) -> list[Found]:
         lemma = tok.lemma_.lower()
         if tok.pos_ != "VERB" or lemma not in VERBS or tok.dep_ in ("amod", "compound"):
             continue
+        if _opens_content(tok):  # "said seeing X was Y": "seeing" is what was said
+            continue
         found = _attribution(doc, tok, lemma, quotes)
         if found is not None:
             out.append(found)
     return out
+
+
+def _opens_content(tok: Any) -> bool:
+    """The gerund that a clause-taking cue's content starts with (see ``_content``)."""
+    head = tok.head
+    return (
+        tok.dep_ == "xcomp"
+        and tok.tag_ == "VBG"
+        and tok.i == head.i + 1
+        and head.lemma_.lower() in CLAUSE_SPEECH
+        and not any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+    )
 
 
 def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found | None:
@@ -104,6 +120,9 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
             objects = []  # "cited remarks Trump had made": the object the clause is part of
         heads = objects[:1] + clauses
         return token_span(t for c in heads for t in c.subtree if t.i not in cut)
+    gerund = [c for c in children if _opens_content(c)]
+    if gerund:  # "X said legalizing it could help": the parser hung the clause on "-ing"
+        return token_span(gerund[0].subtree)
     if lemma in INFINITIVE_CONTENT:
         xcomp = [c for c in children if c.dep_ == "xcomp"]
         if xcomp:
