@@ -319,3 +319,26 @@ def test_a_clause_the_parser_hung_on_a_gerund_is_the_content() -> None:
     assert c.source is not None and c.source.text == "Manny Gomez"
     assert c.cue is not None and c.cue.text == "said"
     assert c.content.text == "seeing so many police officers at Pride was a welcome sight"
+
+
+def test_a_cue_inside_a_relative_clause_says_what_follows_it() -> None:
+    found = claims("Trump cited Obama-Clinton policies, which he said had harmed the economy.")
+    cited, said = sorted(found, key=lambda c: c.cue.start if c.cue else 0)
+    assert said.source is not None and said.source.text == "he"
+    assert said.cue is not None and said.cue.text == "said"
+    assert said.content.text == "had harmed the economy"
+    assert said.parent == cited.claim_id
+
+
+def test_a_relative_clause_cue_with_its_whole_clause_before_it() -> None:
+    # the parser makes "said" a relative clause of "culture", its clause all before it
+    text = (
+        "\u201cThis is a culture in which, if one person is really boring and the other "
+        "person is really amusing, the amusing person gains ground,\u201d he said. GOP "
+        "nominees Sen. John McCain,\xa0\xa0R-Ariz., and former Massachusetts Gov. Mitt Romney "
+        "\u201cwere stiff. They weren\u2019t fun. There was no joy\u201d in comparison to "
+        "Obama, Gingrich said."
+    )
+    first = min(claims(text), key=lambda c: c.content.start)
+    assert first.source is not None and first.source.text == "he"
+    assert first.content.text.startswith("\u201cThis is a culture in which")

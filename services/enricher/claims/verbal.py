@@ -118,8 +118,11 @@ def _content(doc: Any, tok: Any, lemma: str, passive: bool) -> Range | None:
         objects = [c for c in children if c.dep_ == "dobj" and c.i < clauses[0].i]
         if lemma not in OBJECT_CONTENT or (objects[:1] and objects[0].lower_ in PERSONAL):
             objects = []  # "cited remarks Trump had made": the object the clause is part of
+        if tok.dep_ == "relcl":  # "policies, which he said had harmed Y": what follows
+            cut |= {t.i for c in clauses for t in c.subtree if t.i < tok.i}  # the cue
         heads = objects[:1] + clauses
-        return token_span(t for c in heads for t in c.subtree if t.i not in cut)
+        kept = [t for c in heads for t in c.subtree if t.i not in cut]
+        return token_span(kept) if kept else None
     gerund = [c for c in children if _opens_content(c)]
     if gerund:  # "X said legalizing it could help": the parser hung the clause on "-ing"
         return token_span(gerund[0].subtree)
