@@ -46,11 +46,11 @@ def tokens(doc: Any, spans: Iterable[tuple[int, int]]) -> frozenset[int]:
     return frozenset(out)
 
 
-def gold(doc: Any, document: Document) -> list[Attribution]:
-    return converted(doc, document.attributions)
+def punctuation(doc: Any) -> frozenset[int]:
+    return frozenset(t.i for t in doc if t.is_punct or t.is_space)
 
 
-def converted(doc: Any, attributions: Sequence[GoldAttribution]) -> list[Attribution]:
+def gold(doc: Any, attributions: Sequence[GoldAttribution]) -> list[Attribution]:
     def toks(spans: Spans) -> frozenset[int]:
         return tokens(doc, spans)
 
@@ -108,10 +108,10 @@ def evaluate(docs: Sequence[Document], systems: dict[str, System]) -> dict[str, 
     pipeline = nlp()
     texts = pipeline.pipe(d.text for d in docs)
     for i, (document, doc) in enumerate(zip(docs, texts, strict=True)):
-        punctuation = frozenset(t.i for t in doc if t.is_punct or t.is_space)
-        expected = gold(doc, document)
+        expected = gold(doc, document.attributions)
+        marks = punctuation(doc)
         for name, system in systems.items():
-            scores[name].add(system(doc), expected, punctuation)
+            scores[name].add(system(doc), expected, marks)
         if (i + 1) % 10 == 0:
             print(f"  {i + 1}/{len(docs)} articles", file=sys.stderr)
     return scores
@@ -122,14 +122,14 @@ def agreement(articles: Sequence[Panel], system: System) -> dict[str, Score]:
     humans, machine = Score(), Score()
     pipeline = nlp()
     for panel, doc in zip(articles, pipeline.pipe(a.text for a in articles), strict=True):
-        punctuation = frozenset(t.i for t in doc if t.is_punct or t.is_space)
-        annotations = [converted(doc, a) for a in panel.annotators.values()]
+        marks = punctuation(doc)
+        annotations = [gold(doc, a) for a in panel.annotators.values()]
         predicted = system(doc)
         for i, expected in enumerate(annotations):
-            machine.add(predicted, expected, punctuation)
+            machine.add(predicted, expected, marks)
             for j, other in enumerate(annotations):
                 if i != j:
-                    humans.add(other, expected, punctuation)
+                    humans.add(other, expected, marks)
     return {"annotators, each against each other": humans, "newswire against each": machine}
 
 

@@ -58,13 +58,17 @@ def _opens_content(tok: Any) -> bool:
         and tok.tag_ == "VBG"
         and tok.i == head.i + 1
         and head.lemma_.lower() in CLAUSE_SPEECH
-        and not any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+        and not _passive(head)
     )
+
+
+def _passive(tok: Any) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
 
 
 def _attribution(doc: Any, tok: Any, lemma: str, quotes: list[Range]) -> Found | None:
     text = text_of(doc)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    passive = _passive(tok)
     content = _content(doc, tok, lemma, passive)
     if content is None:
         return None
