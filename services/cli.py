@@ -10,14 +10,23 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from aiokafka.errors import KafkaError
+
 from .core import logs
-from .core.admin import create_topic, ensure_topics
-from .core.errors import NewswireError
+from .core.admin import (
+    TopicLayout,
+    alter_topic_configs,
+    create_layout,
+    create_topic,
+    topic_differences,
+)
+from .core.clients import KafkaClients, kafka_clients
+from .core.errors import ConfigurationError, NewswireError
 from .core.localkafka import kafka_script, resolve_bootstrap
 from .core.loop import StreamLoop
-from .core.metrics import Metrics
+from .core.metrics import Metrics, package_version
 from .core.runtime import Service, run_services
-from .core.settings import Settings, get_settings
+from .core.settings import Settings, color_wanted, get_settings
 from .core.topics import ALL_TOPICS, INGESTER_STATE, dead_letter_topic
 
 log = logs.get_logger("newswire")
@@ -33,17 +42,15 @@ def _builders() -> dict[str, Builder]:
     return {"ingester": ingester, "normalizer": normalizer, "enricher": enricher}
 
 
-async def _prepare(settings: Settings) -> str:
-    bootstrap = await asyncio.to_thread(resolve_bootstrap, settings)
+async def _clients(settings: Settings) -> KafkaClients:
+    return kafka_clients(settings, await asyncio.to_thread(resolve_bootstrap, settings))
+
+
+async def _prepare(settings: Settings) -> KafkaClients:
+    kafka = await _clients(settings)
     if settings.kafka_create_topics:
-        await ensure_topics(
-            bootstrap,
-            ALL_TOPICS,
-            prefix=settings.topic_prefix,
-            partitions=settings.kafka_partitions,
-            replication_factor=settings.kafka_replication_factor,
-        )
-    return bootstrap
+        await create_layout(kafka, ALL_TOPICS, TopicLayout.from_settings(settings))
+    return kafka
 
 
 ONCE_LIMIT_S = 600.0
@@ -82,7 +89,8 @@ async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False
     from .ingester.examples import ExampleFeedServer
     from .ingester.service import Ingester
 
-    bootstrap = await _prepare(settings)
+    kafka = await _prepare(settings)
+    bootstrap = kafka.bootstrap
     metrics = Metrics()
     builders = _builders()
     examples = None
@@ -156,11 +164,11 @@ def _print_summary(metrics: Metrics, bootstrap: str, settings: Settings) -> None
 async def _relay(settings: Settings, source: str, target: str, partitions: int) -> None:
     from .relay.service import build
 
-    bootstrap = await _prepare(settings)
-    await create_topic(bootstrap, target, partitions)
-    await create_topic(bootstrap, dead_letter_topic("relay").full_name(settings.topic_prefix), 1)
+    kafka = await _prepare(settings)
+    await create_topic(kafka, target, partitions)
+    await create_topic(kafka, dead_letter_topic("relay").full_name(settings.topic_prefix), 1)
     metrics = Metrics()
-    service = build(settings, bootstrap, metrics, source=source, target=target)
+    service = build(settings, kafka.bootstrap, metrics, source=source, target=target)
     await run_services([service], metrics, host=settings.http_host, port=settings.http_port)
 
 
@@ -170,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Streaming news ingestion: feeds and files in, clean, de-duplicated, "
         "enriched articles out on Kafka. Settings come from NEWSWIRE_* environment variables.",
     )
+    parser.add_argument("--version", action="version", version=f"newswire {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run every service in one process (local use)")
     run.add_argument("--seeds", type=Path, help="seeds folder (default: NEWSWIRE_SEEDS_DIR)")
@@ -207,7 +216,37 @@ def _parser() -> argparse.ArgumentParser:
     opml.add_argument("opml", type=Path)
     opml.add_argument("--list", type=Path, help="feed list to update (NEWSWIRE_FEEDS_FILE)")
     feeds_sub.add_parser("status", help="every source's health, from the ingester's state")
-    sub.add_parser("topics", help="create the topics that do not exist yet, and exit")
+    topics = sub.add_parser(
+        "topics",
+        help="create the topics that do not exist yet, report those configured otherwise",
+    )
+    topics.add_argument(
+        "--alter",
+        action="store_true",
+        help="also set newswire's cleanup, retention and min.insync.replicas on existing topics",
+    )
+    topics.add_argument(
+        "--check", action="store_true", help="exit 1 when an existing topic is configured otherwise"
+    )
+    dead = sub.add_parser("deadletters", help="list dead letters, or replay them")
+    dead_sub = dead.add_subparsers(dest="dead_action", required=True, metavar="ACTION")
+    for action, what in (
+        ("list", "list a service's dead letters"),
+        ("replay", "re-publish dead letters to their input topic, exactly once"),
+    ):
+        one = dead_sub.add_parser(action, help=what)
+        one.add_argument(
+            "--service",
+            required=action == "replay",
+            help="whose dead letters: ingester, normalizer, enricher, relay"
+            + (" (default: every service)" if action == "list" else ""),
+        )
+        one.add_argument(
+            "--reason", help="only these: an error class, a stage, or a part of the message"
+        )
+        one.add_argument(
+            "--since", help="only those that failed since: 2024-10-22T08:00, or an age: 6h, 2d"
+        )
     kafka = sub.add_parser("kafka", help="start, stop or show the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status"])
     return parser
@@ -237,10 +276,10 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
                 print("run `newswire schemas export` and commit the result", file=sys.stderr)
                 return 1
     elif args.command == "tail":
-        bootstrap = resolve_bootstrap(settings)
+        kafka = kafka_clients(settings, resolve_bootstrap(settings))
         asyncio.run(
             tail(
-                bootstrap,
+                kafka,
                 args.topic,
                 from_beginning=not args.from_latest,
                 limit=args.max,
@@ -255,17 +294,9 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
 
         return analyze_main(args.path, args.format)
     elif args.command == "topics":
-        bootstrap = resolve_bootstrap(settings)
-        created = asyncio.run(
-            ensure_topics(
-                bootstrap,
-                ALL_TOPICS,
-                prefix=settings.topic_prefix,
-                partitions=settings.kafka_partitions,
-                replication_factor=settings.kafka_replication_factor,
-            )
-        )
-        print(f"{len(created)} topics created, {len(ALL_TOPICS) - len(created)} already there")
+        return asyncio.run(_topics(settings, alter=args.alter, check=args.check))
+    elif args.command == "deadletters":
+        return asyncio.run(_deadletters(args, settings))
     elif args.command == "kafka":
         return subprocess.run(["bash", str(kafka_script(settings)), args.action]).returncode
     return 0
@@ -280,22 +311,95 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
         added, known = import_opml(args.opml, target)
         print(f"{target}: {added} feeds added, {known} already listed")
         return 0
-    bootstrap = resolve_bootstrap(settings)
-    asyncio.run(print_status(bootstrap, INGESTER_STATE.full_name(settings.topic_prefix)))
+    kafka = kafka_clients(settings, resolve_bootstrap(settings))
+    asyncio.run(print_status(kafka, INGESTER_STATE.full_name(settings.topic_prefix)))
     return 0
+
+
+async def _topics(settings: Settings, *, alter: bool, check: bool) -> int:
+    kafka = await _clients(settings)
+    layout = TopicLayout.from_settings(settings)
+    created = await create_layout(kafka, ALL_TOPICS, layout)
+    print(f"{len(created)} topics created, {len(ALL_TOPICS) - len(created)} already there")
+    differences = await topic_differences(kafka, ALL_TOPICS, layout)
+    if differences and alter:
+        await alter_topic_configs(kafka, ALL_TOPICS, layout)
+        print(f"configuration set on {len(ALL_TOPICS)} topics")
+        differences = await topic_differences(kafka, ALL_TOPICS, layout)
+    for line in differences:
+        print(f"differs: {line}")
+    if differences:
+        print(
+            f"{len(differences)} settings differ from newswire's: `newswire topics --alter` sets "
+            "cleanup, retention and min.insync.replicas; partitions and replication factor "
+            "need Kafka's own tools (kafka-topics.sh, kafka-reassign-partitions.sh)"
+        )
+    return 1 if differences and check else 0
+
+
+async def _deadletters(args: argparse.Namespace, settings: Settings) -> int:
+    from .core.replay import Selection, list_letters, parse_since, replay
+
+    kafka = await _clients(settings)
+    since = parse_since(args.since) if args.since else None
+    prefix = settings.topic_prefix
+    if args.dead_action == "replay":
+        selection = Selection(args.service, args.reason, since)
+        report = await replay(
+            kafka, prefix=prefix, group_prefix=settings.group_prefix, selection=selection
+        )
+        print(report.summary(args.service))
+        return 0
+    services = [args.service] if args.service else ["ingester", "normalizer", "enricher"]
+    total = replayed = 0
+    for service in services:
+        chosen, done = await list_letters(kafka, prefix, Selection(service, args.reason, since))
+        for item in chosen:
+            letter = item.letter
+            where = (
+                f"{letter.source_topic}[{letter.source_partition}]@{letter.source_offset}"
+                if letter.source_topic
+                else letter.source_uri or "-"
+            )
+            mark = "replayed" if item.ref in done else "-"
+            message = letter.error_message.replace("\n", " ")[:120]
+            print(
+                f"{letter.failed_at:%Y-%m-%d %H:%M:%S}  {service:<10} {letter.stage:<9} "
+                f"{letter.error_class:<20} {mark:<8}  {where}  {message}"
+            )
+            total += 1
+            replayed += item.ref in done
+    print(f"{total} dead letters ({replayed} replayed)")
+    return 0
+
+
+def _fail(exc: BaseException, *, traceback: bool) -> int:
+    """One line that names what failed and what to do; the traceback only when asked."""
+    if isinstance(exc, NewswireError):
+        message = str(exc)
+    else:
+        message = (
+            f"Kafka error {type(exc).__name__}: {exc}. The lines above say what newswire was "
+            "doing; NEWSWIRE_LOG_LEVEL=DEBUG shows more"
+        )
+    log.error(message, error=type(exc).__name__, exc_info=exc if traceback else None)
+    return 2 if isinstance(exc, ConfigurationError) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = get_settings()
-    logs.configure(settings.log_format, settings.log_level)
+    try:
+        settings = get_settings()
+    except ConfigurationError as exc:
+        logs.configure(color=color_wanted())
+        return _fail(exc, traceback=False)
+    logs.configure(settings.log_format, settings.log_level, color=color_wanted())
     try:
         return _run_command(args, settings)
     except KeyboardInterrupt:
         return 130
-    except NewswireError as exc:
-        log.error(str(exc), error=type(exc).__name__)
-        return 1
+    except (NewswireError, KafkaError) as exc:
+        return _fail(exc, traceback=settings.log_level == "DEBUG")
 
 
 if __name__ == "__main__":

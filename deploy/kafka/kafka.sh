@@ -13,6 +13,18 @@
 #   NEWSWIRE_CACHE_DIR        jars and default state   (${XDG_CACHE_HOME:-~/.cache}/newswire)
 #   NEWSWIRE_KAFKA_STATE_DIR  data, config, log, pid   ($NEWSWIRE_CACHE_DIR/broker)
 #   NEWSWIRE_KAFKA_HEAP       JVM heap options         (-Xmx512m -Xms256m)
+#   NEWSWIRE_KAFKA_SECURED    1: also a SASL_SSL and a mutual-TLS listener (below)
+#
+# Secured (NEWSWIRE_KAFKA_SECURED=1), for trying and testing newswire against a cluster
+# like the ones users run: besides the PLAINTEXT listener (printed, used by the broker
+# itself), a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN and OAUTHBEARER with
+# unsigned development tokens) and an SSL listener that requires a client certificate.
+# openssl makes a CA, the broker's certificate (for 127.0.0.1 and localhost) and a client
+# certificate in the state folder's tls/; the SCRAM user "newswire" is created when the
+# storage is formatted (kafka-storage format --add-scram), with a random password. The
+# state folder's secured.env then says, one NAME=value a line: SASL_SSL_BOOTSTRAP,
+# SSL_BOOTSTRAP, CA_FILE, CLIENT_CERT_FILE, CLIENT_KEY_FILE, USERNAME, PASSWORD_FILE.
+# A state folder switched between plain and secured starts with empty data.
 #
 # The jars (org.apache.kafka:kafka_2.13 and its dependencies, pinned in pom.xml) are
 # resolved by Maven once, into $NEWSWIRE_CACHE_DIR/kafka-<version>/libs.
@@ -41,6 +53,11 @@ pidfile="$state/broker.pid"
 addrfile="$state/bootstrap"
 portsfile="$state/ports"
 log="$state/broker.log"
+tls="$state/tls"
+secured_env="$state/secured.env"
+modefile="$state/mode"
+secured="${NEWSWIRE_KAFKA_SECURED:-0}"
+case "$secured" in 1 | true | yes) secured=1 ;; *) secured=0 ;; esac
 start_timeout=90
 stop_timeout=30
 
@@ -167,16 +184,65 @@ for port in ([wanted] if wanted else []) + [0]:
 PY
 }
 
+# The CA, the broker's and a client's certificate and keys (PEM), made once per state
+# folder; and the SCRAM user's password.
+make_tls() {
+  [ -f "$tls/.complete" ] && return 0
+  need openssl "it makes the certificates of the secured listeners"
+  rm -rf "$tls"
+  mkdir -p "$tls"
+  chmod 700 "$tls"
+  if ! (
+    set -e
+    cd "$tls"
+    days=3650
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days "$days" \
+      -subj "/CN=newswire local CA" -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign"
+    for name in broker client; do
+      openssl req -newkey rsa:2048 -nodes -keyout "$name.key.pem" -out "$name.csr" \
+        -subj "/CN=newswire-$name"
+      printf '%s\n' "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" >"$name.ext"
+      if [ "$name" = broker ]; then
+        printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+          "extendedKeyUsage=serverAuth" >>"$name.ext"
+      else
+        echo "extendedKeyUsage=clientAuth" >>"$name.ext"
+      fi
+      openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+        -out "$name.pem" -days "$days" -extfile "$name.ext"
+      # PKCS#8, unencrypted: what Kafka's PEM key stores read.
+      openssl pkcs8 -topk8 -nocrypt -in "$name.key.pem" -out "$name.key"
+      rm -f "$name.csr" "$name.ext" "$name.key.pem"
+    done
+    cat broker.key broker.pem >broker-keystore.pem
+    openssl rand -hex 16 >password
+    chmod 600 ./*.key password broker-keystore.pem
+  ) >>"$log" 2>&1; then
+    show_log
+    die "openssl could not make the certificates in $tls (log above)"
+  fi
+  touch "$tls/.complete"
+}
+
 write_config() {
-  local port="$1" controller="$2"
+  local port="$1" controller="$2" sasl_port="${3:-}" ssl_port="${4:-}"
+  local listeners="PLAINTEXT://127.0.0.1:$port" advertised="PLAINTEXT://127.0.0.1:$port"
+  local protocols="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  if [ "$secured" = 1 ]; then
+    listeners="$listeners,SASL_SSL://127.0.0.1:$sasl_port,SSL://127.0.0.1:$ssl_port"
+    advertised="$advertised,SASL_SSL://127.0.0.1:$sasl_port,SSL://127.0.0.1:$ssl_port"
+    protocols="$protocols,SASL_SSL:SASL_SSL,SSL:SSL"
+  fi
   cat >"$config" <<EOF
 # Written by deploy/kafka/kafka.sh: a single-node KRaft broker for local use.
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocols
 inter.broker.listener.name=PLAINTEXT
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
 log.dirs=$data
@@ -190,6 +256,34 @@ transaction.state.log.num.partitions=3
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+EOF
+  if [ "$secured" = 1 ]; then
+    local password
+    password="$(cat "$tls/password")"
+    cat >>"$config" <<EOF
+ssl.keystore.type=PEM
+ssl.keystore.location=$tls/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$tls/ca.pem
+listener.name.ssl.ssl.client.auth=required
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_newswire="$password";
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="newswire";
+EOF
+  fi
+}
+
+write_secured_env() {
+  cat >"$secured_env" <<EOF
+SASL_SSL_BOOTSTRAP=127.0.0.1:$1
+SSL_BOOTSTRAP=127.0.0.1:$2
+CA_FILE=$tls/ca.pem
+CLIENT_CERT_FILE=$tls/client.pem
+CLIENT_KEY_FILE=$tls/client.key
+USERNAME=newswire
+PASSWORD_FILE=$tls/password
 EOF
 }
 
@@ -222,32 +316,54 @@ start() {
   # the data at format time, so the data (topics, offsets) then survives a restart.
   # When they are taken, start afresh with new ports and empty data: this broker is for
   # local development, its data is disposable.
-  local port="" controller=""
+  local mode=plain
+  if [ "$secured" = 1 ]; then mode=secured; fi
+  if [ "$(cat "$modefile" 2>/dev/null || echo plain)" != "$mode" ]; then
+    if [ -d "$data" ]; then say "switching this state folder to $mode: empty data"; fi
+    rm -rf "$data" "$portsfile"
+  fi
+  echo "$mode" >"$modefile"
+  if [ -f "$log" ]; then mv -f "$log" "$log.1"; fi
+
+  local port="" controller="" sasl_port="" ssl_port="" p
   if [ -f "$portsfile" ]; then
-    read -r port controller <"$portsfile" || true
-    if [ -z "$port" ] || [ -z "$controller" ] \
-        || [ "$(free_port "$port")" != "$port" ] \
-        || [ "$(free_port "$controller")" != "$controller" ]; then
+    read -r port controller sasl_port ssl_port <"$portsfile" || true
+    local taken=0
+    for p in "$port" "$controller" ${sasl_port:+"$sasl_port"} ${ssl_port:+"$ssl_port"}; do
+      if [ -z "$p" ] || [ "$(free_port "$p")" != "$p" ]; then taken=1; fi
+    done
+    if [ "$secured" = 1 ] && [ -z "$ssl_port" ]; then taken=1; fi
+    if [ "$taken" = 1 ]; then
       [ -z "$port" ] || say "the last ports ($port, $controller) are taken: new ports, empty data"
       port=""
     fi
   fi
   if [ -z "$port" ]; then
-    port="$(free_port)"
-    controller="$(free_port)"
-    while [ "$controller" = "$port" ]; do controller="$(free_port)"; done
+    local picked=()
+    while [ "${#picked[@]}" -lt 4 ]; do
+      p="$(free_port)"
+      case " ${picked[*]-} " in *" $p "*) ;; *) picked+=("$p") ;; esac
+    done
+    port="${picked[0]}" controller="${picked[1]}" sasl_port="" ssl_port=""
+    if [ "$secured" = 1 ]; then sasl_port="${picked[2]}" ssl_port="${picked[3]}"; fi
     rm -rf "$data"
   fi
-  echo "$port $controller" >"$portsfile"
-  write_config "$port" "$controller"
-  if [ -f "$log" ]; then mv -f "$log" "$log.1"; fi
+  echo "$port $controller $sasl_port $ssl_port" >"$portsfile"
+  if [ "$secured" = 1 ]; then make_tls; fi
+  write_config "$port" "$controller" "$sasl_port" "$ssl_port"
 
   if [ ! -f "$data/meta.properties" ]; then
     local cluster
     cluster="$(kjava kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n 1)"
     [ -n "$cluster" ] || { show_log; die "could not generate a cluster id with Kafka's StorageTool"; }
+    local scram=() password
+    if [ "$secured" = 1 ]; then
+      password="$(cat "$tls/password")"
+      scram=(--add-scram "SCRAM-SHA-512=[name=newswire,password=$password]"
+        --add-scram "SCRAM-SHA-256=[name=newswire,password=$password]")
+    fi
     if ! kjava kafka.tools.StorageTool format --standalone -t "$cluster" -c "$config" \
-        >>"$log" 2>&1; then
+        ${scram[@]+"${scram[@]}"} >>"$log" 2>&1; then
       show_log
       die "formatting the broker's storage in $data failed; remove $state and run start again"
     fi
@@ -287,6 +403,13 @@ start() {
     sleep 0.5
   done
   echo "$address" >"$addrfile"
+  if [ "$secured" = 1 ]; then
+    write_secured_env "$sasl_port" "$ssl_port"
+    say "secured listeners: SASL_SSL on 127.0.0.1:$sasl_port, mutual TLS on" \
+      "127.0.0.1:$ssl_port (client settings: $secured_env)"
+  else
+    rm -f "$secured_env"
+  fi
   say "broker ready at $address after $((SECONDS - began))s (pid $pid)"
   echo "$address"
 }

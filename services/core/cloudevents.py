@@ -12,17 +12,21 @@ SPEC_VERSION = "1.0"
 
 
 def ce_headers(
-    *, event_id: str, source: str, type_: str, time: datetime
+    *, event_id: str, source: str, type_: str, time: datetime, dataschema: str | None = None
 ) -> list[tuple[str, bytes]]:
-    """The required CloudEvents attributes plus ``time`` and ``content-type``."""
-    return [
+    """The required CloudEvents attributes plus ``time``, ``dataschema`` (the URI of the
+    value's JSON Schema) and ``content-type``."""
+    headers = [
         ("ce_specversion", SPEC_VERSION.encode()),
         ("ce_id", event_id.encode()),
         ("ce_source", source.encode()),
         ("ce_type", type_.encode()),
         ("ce_time", time.isoformat().replace("+00:00", "Z").encode()),
-        ("content-type", CONTENT_TYPE.encode()),
     ]
+    if dataschema is not None:
+        headers.append(("ce_dataschema", dataschema.encode()))
+    headers.append(("content-type", CONTENT_TYPE.encode()))
+    return headers
 
 
 def header(headers: Iterable[tuple[str, bytes]], name: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .clients import Kafka
 from .loop import LoopConfig, StreamLoop
 from .metrics import Metrics
 from .retry import Backoff
@@ -16,7 +17,7 @@ def consuming_service(
     *,
     service: str,
     settings: Settings,
-    bootstrap: str,
+    kafka: Kafka,
     metrics: Metrics,
     input_topics: Sequence[str],
     transform: Transform,
@@ -37,4 +38,4 @@ def consuming_service(
         transaction_timeout_ms=settings.transaction_timeout_ms,
         backoff=Backoff(cap_s=settings.retry_backoff_max_s),
     )
-    return StreamLoop(bootstrap, config, transform, metrics)
+    return StreamLoop(kafka, config, transform, metrics)

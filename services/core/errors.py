@@ -3,6 +3,10 @@
     NewswireError                 base of every error newswire raises on purpose
     ├── ConfigurationError        a setting or input file is wrong; fix it and restart
     ├── BrokerError               the Kafka broker could not be reached or used
+    │   ├── BrokerUnreachable     no answer at the bootstrap address (down, wrong address)
+    │   ├── TlsError              the TLS handshake failed (untrusted CA, name, client cert)
+    │   ├── AuthenticationError   the broker refused the SASL credentials
+    │   ├── TopicMissing          a topic newswire reads does not exist
     │   └── LocalBrokerError      the local development broker failed to start or stop
     └── RecordError               one record cannot be processed; it goes to a dead-letter topic
         ├── DecodeError           the record's bytes are not the JSON its topic expects
@@ -15,6 +19,8 @@ a message that names what failed and what to do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class NewswireError(Exception):
     """Base of every error newswire raises on purpose."""
@@ -26,6 +32,33 @@ class ConfigurationError(NewswireError):
 
 class BrokerError(NewswireError):
     """The Kafka broker could not be reached or used."""
+
+
+class BrokerUnreachable(BrokerError):
+    """Nothing answered at the bootstrap address within the start timeout."""
+
+
+class TlsError(BrokerError):
+    """The TLS handshake with the broker failed."""
+
+
+class AuthenticationError(BrokerError):
+    """The broker refused newswire's SASL credentials."""
+
+
+class TopicMissing(BrokerError):
+    """A topic newswire reads from does not exist."""
+
+    @classmethod
+    def of(cls, topic: str, existing: Iterable[str], *, what: str = "") -> TopicMissing:
+        """The error for ``topic``, naming the existing topics that look like it."""
+        stem = topic.rsplit(".", 1)[-1]
+        near = sorted(t for t in existing if t.endswith(f".{stem}") or t.startswith(topic))
+        hint = f"; topics of that name: {', '.join(near[:5])}" if near else ""
+        return cls(
+            f"topic {topic} does not exist{what}{hint}. Check the name and "
+            "NEWSWIRE_TOPIC_PREFIX, or create newswire's topics with `newswire topics`"
+        )
 
 
 class LocalBrokerError(BrokerError):

@@ -15,19 +15,32 @@ from typing import Any, Literal
 import structlog
 
 
-def _renderer(fmt: Literal["auto", "json", "console"]) -> Any:
+def _renderer(fmt: Literal["auto", "json", "console"], color: bool) -> Any:
     if fmt == "auto":
         fmt = "console" if sys.stderr.isatty() else "json"
     if fmt == "json":
         return structlog.processors.JSONRenderer()
-    return structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    return structlog.dev.ConsoleRenderer(colors=color and sys.stderr.isatty())
+
+
+CONNECTION_NOISE = ("Unable connect to", "Unable to request metadata", "Unable to update metadata")
+"""aiokafka's own lines about failed connections: newswire reports those itself (an error
+at start that names the cause, "broker error, retrying", "broker unreachable")."""
+
+
+def _not_connection_noise(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith(CONNECTION_NOISE)
 
 
 def configure(
     fmt: Literal["auto", "json", "console"] = "auto",
     level: str = "INFO",
+    *,
+    color: bool = True,
 ) -> None:
-    """Set up newswire's logging once per process. Library loggers go through it too."""
+    """Set up newswire's logging once per process. Library loggers go through it too.
+
+    ``color`` False (``NO_COLOR``) keeps the terminal format plain."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -47,7 +60,7 @@ def configure(
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                _renderer(fmt),
+                _renderer(fmt, color),
             ],
         )
     )
@@ -57,6 +70,10 @@ def configure(
     # These log every rebalance, reconnect and request at INFO.
     for chatty in ("aiokafka", "httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    kafka = logging.getLogger("aiokafka")
+    kafka.removeFilter(_not_connection_noise)
+    if root.level > logging.DEBUG:
+        kafka.addFilter(_not_connection_noise)
 
 
 def get_logger(name: str) -> Any:

@@ -24,14 +24,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError, ProducerFenced
 
+from .clients import Kafka, as_clients
 from .deadletters import dead_letter_output
+from .errors import TopicMissing
 from .logs import get_logger
 from .metrics import Metrics
 from .probe import BrokerProbe
 from .producers import ProducerPool
+from .rebalance import Rebalance
 from .records import utc_now
 from .retry import Backoff
 from .stable_offsets import stable_committed
@@ -67,34 +70,23 @@ async def _never_asked() -> None:
     """The probe's question before the consumer exists."""
 
 
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, loop: StreamLoop) -> None:
-        self.loop = loop
-
-    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        await self.loop._revoked(set(revoked))
-
-    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        await self.loop._assigned(set(assigned))
-
-
 class StreamLoop:
     """Runs one service's transform over its input topics until ``stop`` is set."""
 
     def __init__(
         self,
-        bootstrap: str,
+        kafka: Kafka,
         config: LoopConfig,
         transform: Transform,
         metrics: Metrics,
     ) -> None:
-        self.bootstrap = bootstrap
+        self.kafka = as_clients(kafka)
         self.config = config
         self.transform = transform
         self.metrics = metrics
         self.consumer: AIOKafkaConsumer | None = None
         self.pool = ProducerPool(
-            bootstrap=bootstrap,
+            kafka=self.kafka,
             prefix=config.transactional_id_prefix,
             service=config.service,
             client_id=config.client_id,
@@ -201,8 +193,7 @@ class StreamLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         cfg = self.config
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+        self.consumer = self.kafka.consumer(
             group_id=cfg.group_id,
             client_id=f"{cfg.client_id}-{cfg.service}",
             enable_auto_commit=False,
@@ -210,8 +201,18 @@ class StreamLoop:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
-        self.consumer.subscribe(list(cfg.input_topics), listener=_Rebalance(self))
-        await self.consumer.start()
+        self.consumer.subscribe(
+            list(cfg.input_topics),
+            listener=Rebalance(assigned=self._assigned, revoked=self._revoked),
+        )
+        await self.kafka.start(self.consumer)
+        missing = sorted(set(cfg.input_topics) - set(await self.consumer.topics()))
+        if missing:
+            await self.consumer.stop()
+            raise TopicMissing(
+                f"the {cfg.service} reads {', '.join(missing)}, which does not exist: create "
+                "it with `newswire topics` (or leave NEWSWIRE_KAFKA_CREATE_TOPICS true)"
+            )
         self.probe = BrokerProbe(self.consumer.topics)
         probing = asyncio.create_task(self.probe.run(stop))
         self.metrics.lag.sources.append(self.lag_samples)

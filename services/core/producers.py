@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 
+from .clients import Kafka, as_clients
 from .logs import get_logger
 
 log = get_logger(__name__)
@@ -26,14 +27,14 @@ class ProducerPool:
     def __init__(
         self,
         *,
-        bootstrap: str,
+        kafka: Kafka,
         prefix: str,
         service: str,
         client_id: str,
         transaction_timeout_ms: int,
         request_timeout_ms: int = 30_000,
     ) -> None:
-        self.bootstrap = bootstrap
+        self.kafka = as_clients(kafka)
         self.prefix = prefix
         self.service = service
         self.client_id = client_id
@@ -52,8 +53,7 @@ class ProducerPool:
         producer = self._producers.get(tp)
         if producer is None:
             txn_id = transactional_id(self.prefix, self.service, tp)
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self.bootstrap,
+            producer = self.kafka.producer(
                 client_id=f"{self.client_id}-{self.service}",
                 transactional_id=txn_id,
                 enable_idempotence=True,
@@ -63,11 +63,7 @@ class ProducerPool:
                 max_batch_size=256 * 1024,
                 max_request_size=8 * 1024 * 1024,
             )
-            try:
-                await producer.start()
-            except BaseException:
-                await producer.stop()
-                raise
+            await self.kafka.start(producer)
             self._producers[tp] = producer
             log.debug("transactional producer ready", transactional_id=txn_id)
         return producer

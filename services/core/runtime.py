@@ -8,6 +8,7 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from .errors import NewswireError
 from .http import HealthServer
 from .logs import get_logger
 from .metrics import Metrics
@@ -63,7 +64,9 @@ async def run_services(
             await asyncio.wait(tasks, timeout=30)
             error = failed[0].exception()
             assert error is not None
-            log.error("service failed", service=failed[0].get_name(), error=repr(error))
+            # newswire's own errors name the cause; the command reports them once.
+            report = log.debug if isinstance(error, NewswireError) else log.error
+            report("service failed", service=failed[0].get_name(), error=repr(error))
             raise error
     finally:
         stop.set()

@@ -10,21 +10,34 @@ import json
 from pathlib import Path
 
 from .settings import Settings
-from .topics import ALL_TOPICS, Topic
+from .topics import ALL_TOPICS, DEFAULT_PREFIX, Topic
 
-DEFAULT_PREFIX = "news"
 EXTRA_DOCS: dict[str, str] = {}
 """More generated documents (file name -> text), registered by ``services.reference``."""
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def open_to_additions(schema: object) -> object:
+    """``schema`` without ``additionalProperties: false``: a consumer that validates
+    records with it accepts the optional fields a later release adds (docs/topics.md).
+    newswire's own models stay strict about what newswire writes."""
+    if isinstance(schema, dict):
+        return {
+            key: open_to_additions(value)
+            for key, value in schema.items()
+            if not (key == "additionalProperties" and value is False)
+        }
+    if isinstance(schema, list):
+        return [open_to_additions(item) for item in schema]
+    return schema
+
+
 def topic_schema(topic: Topic, prefix: str = DEFAULT_PREFIX) -> dict[str, object]:
     assert topic.model is not None
-    schema: dict[str, object] = {
-        "$schema": SCHEMA_DIALECT,
-        "$id": f"https://newswire.dev/schemas/{topic.full_name(prefix)}.json",
-    }
-    schema.update(topic.model.model_json_schema(mode="serialization"))
+    schema: dict[str, object] = {"$schema": SCHEMA_DIALECT, "$id": topic.dataschema}
+    generated = open_to_additions(topic.model.model_json_schema(mode="serialization"))
+    assert isinstance(generated, dict)
+    schema.update(generated)
     schema["description"] = f"{topic.full_name(prefix)}: {topic.description}"
     return schema
 

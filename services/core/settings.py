@@ -1,17 +1,25 @@
 """Every setting newswire reads, from ``NEWSWIRE_*`` environment variables.
 
-This is the only module that reads the environment. The defaults make the local run
-(``newswire run``) need no configuration at all.
+This is the only module that reads the environment (``NO_COLOR`` too). The defaults make
+the local run (``newswire run``) need no configuration at all.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigurationError
+from .topics import ALL_TOPICS
+
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]
+Compression = Literal["none", "gzip", "lz4", "zstd"]
 
 
 class Settings(BaseSettings):
@@ -38,6 +46,73 @@ class Settings(BaseSettings):
     )
     group_prefix: str = Field(
         default="newswire", description="Prefix of consumer group and transactional ids."
+    )
+    kafka_min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        description="min.insync.replicas of created topics; unset: the replication factor "
+        "minus one, at least 1.",
+    )
+    kafka_retention_days: dict[str, float] = Field(
+        default_factory=dict,
+        description="Retention per topic, in days, overriding the catalogue's (JSON object "
+        'of topic names without the prefix, e.g. {"raw": 3, "deadletter.enricher": 90}).',
+    )
+    kafka_compression: Compression = Field(
+        default="lz4",
+        description="Compression of every record newswire produces: none, gzip, lz4 or zstd "
+        "(docs/loop.md has the figures).",
+    )
+    kafka_start_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a Kafka client may take to connect at start before newswire "
+        "gives up with an error.",
+    )
+
+    # Kafka security: TLS and SASL, for every client newswire creates
+    kafka_security_protocol: SecurityProtocol = Field(
+        default="PLAINTEXT",
+        description="PLAINTEXT, SSL (TLS, optionally mutual), SASL_PLAINTEXT or SASL_SSL.",
+    )
+    kafka_ssl_ca_file: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) that signed the brokers' certificates; unset: the "
+        "system's trusted CAs.",
+    )
+    kafka_ssl_cert_file: Path | None = Field(
+        default=None, description="Client certificate (PEM) for mutual TLS."
+    )
+    kafka_ssl_key_file: Path | None = Field(
+        default=None, description="Private key (PEM) of the client certificate."
+    )
+    kafka_ssl_key_password: SecretStr | None = Field(
+        default=None, description="Password of the private key, if it is encrypted."
+    )
+    kafka_ssl_check_hostname: bool = Field(
+        default=True,
+        description="Check that the broker's certificate names the host connected to.",
+    )
+    kafka_sasl_mechanism: SaslMechanism | None = Field(
+        default=None,
+        description="PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER; needed with the "
+        "SASL_* protocols.",
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None, description="SASL user name (PLAIN, SCRAM)."
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, description="SASL password (PLAIN, SCRAM); or use the password file."
+    )
+    kafka_sasl_password_file: Path | None = Field(
+        default=None,
+        description="File holding the SASL password (a mounted Kubernetes Secret, say); read "
+        "when a client connects.",
+    )
+    kafka_sasl_oauth_token_file: Path | None = Field(
+        default=None,
+        description="File holding the OAUTHBEARER token; read again on every connection, so "
+        "a token that is renewed in place is picked up.",
     )
 
     # The consume-transform-produce loop
@@ -68,7 +143,7 @@ class Settings(BaseSettings):
         default="auto", description="auto: readable on a terminal, JSON otherwise."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", description="Lowest level logged."
+        default="INFO", description="Lowest level logged; DEBUG also shows tracebacks."
     )
 
     # Ingestion
@@ -154,8 +229,100 @@ class Settings(BaseSettings):
         description="Path of deploy/kafka/kafka.sh; unset: found next to the source tree.",
     )
 
+    # Names and levels read the same in any case: info, INFO, Info.
+    @field_validator("log_level", "kafka_security_protocol", "kafka_sasl_mechanism", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "kafka_compression", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _security_is_complete(self) -> Settings:
+        """The security settings are checked together: what is missing, what clashes."""
+        protocol = self.kafka_security_protocol
+        mechanism = self.kafka_sasl_mechanism
+        sasl = protocol.startswith("SASL_")
+        if sasl and mechanism is None:
+            raise ValueError(
+                f"NEWSWIRE_KAFKA_SECURITY_PROTOCOL is {protocol}: set NEWSWIRE_KAFKA_SASL_MECHANISM"
+                " (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)"
+            )
+        if not sasl and mechanism is not None:
+            raise ValueError(
+                f"NEWSWIRE_KAFKA_SASL_MECHANISM is set but NEWSWIRE_KAFKA_SECURITY_PROTOCOL is "
+                f"{protocol}: use SASL_SSL (or SASL_PLAINTEXT)"
+            )
+        if self.kafka_sasl_password is not None and self.kafka_sasl_password_file is not None:
+            raise ValueError(
+                "set NEWSWIRE_KAFKA_SASL_PASSWORD or NEWSWIRE_KAFKA_SASL_PASSWORD_FILE, not both"
+            )
+        if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"):
+            if not self.kafka_sasl_username:
+                raise ValueError(f"SASL {mechanism} needs NEWSWIRE_KAFKA_SASL_USERNAME")
+            if self.kafka_sasl_password is None and self.kafka_sasl_password_file is None:
+                raise ValueError(
+                    f"SASL {mechanism} needs NEWSWIRE_KAFKA_SASL_PASSWORD or "
+                    "NEWSWIRE_KAFKA_SASL_PASSWORD_FILE"
+                )
+        if mechanism == "OAUTHBEARER" and self.kafka_sasl_oauth_token_file is None:
+            raise ValueError("SASL OAUTHBEARER needs NEWSWIRE_KAFKA_SASL_OAUTH_TOKEN_FILE")
+        if (self.kafka_ssl_cert_file is None) != (self.kafka_ssl_key_file is None):
+            raise ValueError(
+                "mutual TLS needs both NEWSWIRE_KAFKA_SSL_CERT_FILE and NEWSWIRE_KAFKA_SSL_KEY_FILE"
+            )
+        isr = self.kafka_min_insync_replicas
+        if isr is not None and isr > self.kafka_replication_factor:
+            raise ValueError(
+                f"NEWSWIRE_KAFKA_MIN_INSYNC_REPLICAS ({isr}) is larger than "
+                f"NEWSWIRE_KAFKA_REPLICATION_FACTOR ({self.kafka_replication_factor}): no write "
+                "could ever be acknowledged"
+            )
+        if unknown := sorted(set(self.kafka_retention_days) - _topic_names()):
+            raise ValueError(
+                f"NEWSWIRE_KAFKA_RETENTION_DAYS names unknown topics {unknown}; known: "
+                f"{sorted(_topic_names())}"
+            )
+        return self
+
+
+def _topic_names() -> set[str]:
+    return {t.name for t in ALL_TOPICS}
+
+
+def color_wanted() -> bool:
+    """False when ``NO_COLOR`` is set to anything but the empty string (no-color.org)."""
+    return not os.environ.get("NO_COLOR")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once (``ConfigurationError`` when one is invalid)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigurationError(describe_invalid(exc)) from None
+
+
+def describe_invalid(exc: Exception) -> str:
+    """One line for a ``ValidationError`` of the settings: which variable, what is wrong."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    problems = []
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        if error["loc"]:
+            name = "NEWSWIRE_" + str(error["loc"][0]).upper()
+            given = error.get("input")
+            shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+            problems.append(f"{name}: {message}{shown}")
+        else:
+            problems.append(message)
+    return (
+        "invalid setting: "
+        + "; ".join(problems)
+        + " (every setting is listed in docs/configuration.md)"
+    )

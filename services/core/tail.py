@@ -8,9 +8,9 @@ import json
 import sys
 from typing import Any, TextIO
 
-from aiokafka import AIOKafkaConsumer
-
+from .clients import Kafka, as_clients
 from .cloudevents import header
+from .errors import TopicMissing
 
 MAX_FIELD_CHARS = 160
 
@@ -51,7 +51,7 @@ def render(msg: Any, *, as_json: bool) -> str:
 
 
 async def tail(
-    bootstrap: str,
+    kafka: Kafka,
     topic: str,
     *,
     from_beginning: bool = True,
@@ -61,17 +61,20 @@ async def tail(
     out: TextIO = sys.stdout,
 ) -> int:
     """Print records of ``topic``; returns how many were printed."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
+    clients = as_clients(kafka)
+    consumer = clients.consumer(
         group_id=None,
         enable_auto_commit=False,
         isolation_level="read_committed",
         auto_offset_reset="earliest" if from_beginning else "latest",
     )
-    await consumer.start()
+    await clients.start(consumer)
     printed = 0
     try:
+        topics = await consumer.topics()
+        if topic not in topics:
+            raise TopicMissing.of(topic, topics)
+        consumer.subscribe([topic])
         while limit is None or printed < limit:
             timeout_ms = int((idle_exit_s or 1.0) * 1000)
             batches = await consumer.getmany(timeout_ms=timeout_ms, max_records=100)

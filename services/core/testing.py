@@ -2,6 +2,9 @@
 
 await produce(bootstrap, "in", [(b"k", b"v")])
 records = await read_topic(bootstrap, "out", expect=1)
+
+Each takes a bootstrap address or a ``KafkaClients`` (a secured cluster). Only tests use
+this module; the services read topics through ``services.core.reading``.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ import asyncio
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from typing import Any
 
 from .admin import topic_partitions
+from .clients import Kafka, as_clients
 from .cloudevents import Headers
+from .reading import read_to_end
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,20 +34,25 @@ class Consumed:
         values = [v for k, v in self.headers if k == name]
         return values[-1].decode() if values else None
 
+    @classmethod
+    def of(cls, m: Any) -> Consumed:
+        return cls(m.topic, m.partition, m.offset, m.key, m.value, tuple(m.headers))
+
 
 def unique_topic(stem: str) -> str:
     return f"test.{stem}.{uuid.uuid4().hex[:8]}"
 
 
 async def produce(
-    bootstrap: str,
+    kafka: Kafka,
     topic: str,
     records: Iterable[tuple[bytes | None, bytes | None]],
     headers: Sequence[tuple[str, bytes]] = (),
 ) -> int:
     """Produce ``(key, value)`` pairs (idempotent, acks=all); returns how many."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5)
-    await producer.start()
+    clients = as_clients(kafka)
+    producer = clients.producer(enable_idempotence=True, linger_ms=5)
+    await clients.start(producer)
     count = 0
     try:
         futures = []
@@ -58,7 +67,7 @@ async def produce(
 
 
 async def read_topic(
-    bootstrap: str,
+    kafka: Kafka,
     topic: str,
     *,
     expect: int | None = None,
@@ -71,19 +80,20 @@ async def read_topic(
     that extra records, such as duplicates, are seen too), or until ``timeout_s``.
     With ``expect=None`` it reads up to the end offsets at the time of the call.
     """
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+    partitions = await topic_partitions(kafka, topic, timeout_s)
+    if expect is None:
+        return [Consumed.of(m) async for batch in read_to_end(kafka, partitions) for m in batch]
+    clients = as_clients(kafka)
+    consumer = clients.consumer(
         group_id=None,
         enable_auto_commit=False,
         isolation_level="read_committed",
         auto_offset_reset="earliest",
     )
-    await consumer.start()
+    await clients.start(consumer)
     try:
-        partitions = await topic_partitions(bootstrap, topic, timeout_s)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions) if expect is None else {}
         out: list[Consumed] = []
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
@@ -91,16 +101,9 @@ async def read_topic(
         while loop.time() < deadline:
             batches = await consumer.getmany(timeout_ms=200, max_records=5000)
             for msgs in batches.values():
-                for m in msgs:
-                    out.append(
-                        Consumed(m.topic, m.partition, m.offset, m.key, m.value, tuple(m.headers))
-                    )
+                out.extend(Consumed.of(m) for m in msgs)
                 last_new = loop.time()
-            if expect is None:
-                positions = {tp: await consumer.position(tp) for tp in partitions}
-                if all(positions[tp] >= ends[tp] for tp in partitions):
-                    break
-            elif len(out) >= expect and loop.time() - last_new >= quiet_s:
+            if len(out) >= expect and loop.time() - last_new >= quiet_s:
                 break
         return out
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .records import (
     Article,
@@ -12,10 +13,13 @@ from .records import (
     Enrichment,
     EntityMention,
     RawItem,
+    ReplayedLetter,
     SourceState,
 )
 
 DAY_MS = 24 * 3600 * 1000
+DEFAULT_PREFIX = "news"
+SCHEMA_BASE = "https://newswire.dev/schemas"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,19 @@ class Topic:
 
     def full_name(self, prefix: str) -> str:
         return f"{prefix}.{self.name}"
+
+    @property
+    def schema_version(self) -> int:
+        """The ``schema_version`` of the records newswire writes to this topic now."""
+        assert self.model is not None
+        return int(self.model.model_fields["schema_version"].default)
+
+    @property
+    def dataschema(self) -> str:
+        """The URI of this topic's schema at its current version: the ``$id`` of
+        ``schemas/<topic>.json`` and of its released copy, and the ``ce_dataschema``
+        header of every record."""
+        return f"{SCHEMA_BASE}/{DEFAULT_PREFIX}.{self.name}.v{self.schema_version}.json"
 
     def configs(self) -> dict[str, str]:
         configs = {"cleanup.policy": self.cleanup_policy}
@@ -105,10 +122,31 @@ def dead_letter_topic(service: str) -> Topic:
     )
 
 
+REPLAYED = Topic(
+    "deadletter.replayed",
+    key="<dead-letter topic>/<partition>/<offset>",
+    model=ReplayedLetter,
+    ce_type="io.newswire.dead-letter-replayed.v1",
+    description="Which dead letters `newswire deadletters replay` re-published, in the same "
+    "transaction as the re-published records; a replay skips what is listed here.",
+    cleanup_policy="compact",
+)
+
+
 SERVICES = ("ingester", "normalizer", "enricher")
 DATA_TOPICS = (RAW, ARTICLES, ENRICHED, ENTITIES, CLAIMS)
 ALL_TOPICS = (
     *DATA_TOPICS,
     INGESTER_STATE,
     *(dead_letter_topic(s) for s in SERVICES),
+    REPLAYED,
 )
+
+
+@cache
+def dataschema_of(ce_type: str) -> str | None:
+    """The schema URI of newswire's records of CloudEvents type ``ce_type``."""
+    for topic in ALL_TOPICS:
+        if topic.ce_type == ce_type:
+            return topic.dataschema
+    return None

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from .cloudevents import Headers, ce_headers
 from .errors import DecodeError, RecordError
 from .records import utc_now
+from .topics import dataschema_of
 
 
 @dataclass(slots=True)
@@ -124,7 +125,13 @@ def encode(item: Produce, *, source: str, event_id: str, time: datetime) -> Outp
         topic=item.topic,
         key=item.key.encode(),
         value=item.value.model_dump_json().encode(),
-        headers=ce_headers(event_id=event_id, source=source, type_=item.ce_type, time=time),
+        headers=ce_headers(
+            event_id=event_id,
+            source=source,
+            type_=item.ce_type,
+            time=time,
+            dataschema=dataschema_of(item.ce_type),
+        ),
     )
 
 

@@ -12,14 +12,14 @@ import contextlib
 import heapq
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..core.deadletters import error_headers
+from ..core.clients import kafka_clients
+from ..core.deadletters import intake_dead_letter
 from ..core.logs import get_logger
 from ..core.metrics import Metrics
 from ..core.probe import BrokerProbe
-from ..core.records import DeadLetter, RawItem, SourceState, utc_now
+from ..core.records import RawItem, SourceState, utc_now
 from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
 from ..core.transform import Failure, Output, Produce, encode
@@ -38,13 +38,6 @@ TICK_S = 0.05
 FLUSH_S = 0.1
 RELOAD_S = 2.0
 STOP_GRACE_S = 5.0
-
-
-@dataclass
-class _Outbox:
-    outputs: list[Output] = field(default_factory=list)
-    states: list[SourceState] = field(default_factory=list)
-    waiters: list[asyncio.Future[bool]] = field(default_factory=list)
 
 
 class Ingester:
@@ -83,18 +76,18 @@ class Ingester:
             allow_networks=tuple(settings.fetch_allow_networks),
         )
         self.store = StateStore(
-            bootstrap=bootstrap,
+            kafka=kafka_clients(settings, bootstrap),
             topic=self.state_topic,
             group_id=f"{settings.group_prefix}.{NAME}",
             transactional_prefix=settings.group_prefix,
             client_id=settings.kafka_client_id,
+            transaction_timeout_ms=settings.transaction_timeout_ms,
             on_assigned=self._assigned,
             on_revoked=self._revoked,
         )
         self._due: list[tuple[float, str]] = []
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._outboxes: dict[int, _Outbox] = {}
         self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
         self._ready = False
         self.probe = BrokerProbe(self.store.topics)
@@ -116,7 +109,7 @@ class Ingester:
             and self.scans > 0
             and not self.seeds.unsettled
             and not self._busy
-            and not self._outboxes
+            and not self.store.outbox.pending
             and all(sid in self.store.states for sid in self.feeds if self.store.owns(sid))
         )
 
@@ -285,34 +278,18 @@ class Ingester:
 
     def _dead_letter(self, uri: str, error: Exception) -> Output:
         failure = Failure.from_exception(error)
-        letter = DeadLetter(
-            service=NAME,
-            stage=failure.stage,
-            error_class=failure.error_class,
-            error_message=failure.message,
-            source_uri=uri,
-            failed_at=utc_now(),
-        )
-        return Output(
-            topic=self.dlq_topic,
-            key=uri.encode(),
-            value=letter.model_dump_json().encode(),
-            headers=error_headers(service=NAME, failure=failure, record=None),
-        )
+        return intake_dead_letter(uri, failure, service=NAME, topic=self.dlq_topic, now=utc_now())
 
     async def _emit(
         self, sid: str, items: list[RawItem], extra: list[Output], state: SourceState
     ) -> bool:
         """Queue the outputs of one source for its partition's next transaction."""
-        partition = self.store.partition_of(sid)
-        box = self._outboxes.setdefault(partition, _Outbox())
-        box.outputs.extend(self._item_output(i) for i in items)
-        box.outputs.extend(extra)
-        box.outputs.append(self._state_output(state))
-        box.states.append(state)
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box.waiters.append(done)
-        return await done
+        outputs = [*(self._item_output(i) for i in items), *extra, self._state_output(state)]
+
+        def remember() -> None:
+            self.store.states[state.source_id] = state
+
+        return await self.store.outbox.put(self.store.topic_partition(sid), outputs, remember)
 
     async def _flush_forever(self) -> None:
         while True:
@@ -320,22 +297,10 @@ class Ingester:
             await self._flush()
 
     async def _flush(self) -> None:
-        boxes, self._outboxes = self._outboxes, {}
-        for partition, box in boxes.items():
-            try:
-                ok = await self.store.commit(partition, box.outputs)
-            except Exception as exc:
-                log.warning("ingester commit failed, sources will be polled again", error=repr(exc))
-                ok = False
-            if ok:
-                for state in box.states:
-                    self.store.states[state.source_id] = state
-                produced = sum(1 for o in box.outputs if o.topic == self.raw_topic)
-                self.metrics.produced.labels(NAME, self.raw_topic).inc(produced)
-            for waiter in box.waiters:
-                if not waiter.done():
-                    waiter.set_result(ok)
-        if boxes:
+        committed = await self.store.outbox.flush()
+        if committed:
+            produced = sum(1 for o in committed if o.topic == self.raw_topic)
+            self.metrics.produced.labels(NAME, self.raw_topic).inc(produced)
             self._export_health()
 
     def _export_health(self) -> None:

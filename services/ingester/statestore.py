@@ -15,14 +15,17 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.partitioner import murmur2
 from pydantic import ValidationError
 
+from ..core.clients import KafkaClients
 from ..core.logs import get_logger
+from ..core.outbox import Outbox
 from ..core.producers import ProducerPool
+from ..core.reading import latest_values
+from ..core.rebalance import Rebalance
 from ..core.records import SourceState
-from ..core.transform import Output
 
 log = get_logger(__name__)
 
@@ -34,42 +37,33 @@ def partition_for(key: str, partitions: int) -> int:
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
-class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, store: StateStore) -> None:
-        self.store = store
-
-    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        await self.store._revoked({tp.partition for tp in revoked})
-
-    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        await self.store._assigned({tp.partition for tp in assigned})
-
-
 class StateStore:
     def __init__(
         self,
         *,
-        bootstrap: str,
+        kafka: KafkaClients,
         topic: str,
         group_id: str,
         transactional_prefix: str,
         client_id: str,
+        transaction_timeout_ms: int,
         on_assigned: PartitionsCallback,
         on_revoked: PartitionsCallback,
     ) -> None:
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.topic = topic
         self.group_id = group_id
         self.client_id = client_id
         self.on_assigned = on_assigned
         self.on_revoked = on_revoked
         self.pool = ProducerPool(
-            bootstrap=bootstrap,
+            kafka=kafka,
             prefix=transactional_prefix,
             service="ingester",
             client_id=client_id,
-            transaction_timeout_ms=60_000,
+            transaction_timeout_ms=transaction_timeout_ms,
         )
+        self.outbox = Outbox(self.pool, lambda tp: tp.partition in self.owned)
         self.states: dict[str, SourceState] = {}
         self.owned: set[int] = set()
         self.partitions = 0
@@ -80,16 +74,17 @@ class StateStore:
     # -- membership --------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+        self._consumer = self.kafka.consumer(
             group_id=self.group_id,
             client_id=f"{self.client_id}-ingester",
             enable_auto_commit=False,
             auto_offset_reset="latest",
             isolation_level="read_committed",
         )
-        self._consumer.subscribe([self.topic], listener=_Listener(self))
-        await self._consumer.start()
+        self._consumer.subscribe(
+            [self.topic], listener=Rebalance(assigned=self._assigned, revoked=self._revoked)
+        )
+        await self.kafka.start(self._consumer)
         self._heartbeat = asyncio.create_task(self._keep_membership())
 
     async def topics(self) -> set[str]:
@@ -118,12 +113,17 @@ class StateStore:
     def partition_of(self, source_id: str) -> int:
         return partition_for(source_id, self.partitions)
 
-    async def _revoked(self, revoked: set[int]) -> None:
+    def topic_partition(self, source_id: str) -> TopicPartition:
+        return TopicPartition(self.topic, self.partition_of(source_id))
+
+    async def _revoked(self, revoked_tps: set[TopicPartition]) -> None:
+        revoked = {tp.partition for tp in revoked_tps}
         await self.on_revoked(revoked)
         async with self._lock:
             self.owned -= revoked
 
-    async def _assigned(self, assigned: set[int]) -> None:
+    async def _assigned(self, assigned_tps: set[TopicPartition]) -> None:
+        assigned = {tp.partition for tp in assigned_tps}
         assert self._consumer is not None
         async with self._lock:
             self.partitions = len(self._consumer.partitions_for_topic(self.topic) or ())
@@ -144,70 +144,21 @@ class StateStore:
 
     async def _restore(self, partitions: Sequence[int]) -> dict[str, SourceState]:
         """The latest committed state of every source in ``partitions``."""
-        if not partitions:
-            return {}
-        reader = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            client_id=f"{self.client_id}-ingester-restore",
+        tps = [TopicPartition(self.topic, p) for p in partitions]
+        latest = await latest_values(
+            self.kafka, tps, client_id=f"{self.client_id}-ingester-restore"
         )
-        await reader.start()
         states: dict[str, SourceState] = {}
         skipped = 0
-        try:
-            tps = [TopicPartition(self.topic, p) for p in partitions]
-            reader.assign(tps)
-            await reader.seek_to_beginning(*tps)
-            ends = await reader.end_offsets(tps)
-            pending = {tp for tp in tps if ends[tp] > 0}
-            while pending:
-                batches = await reader.getmany(timeout_ms=500, max_records=5000)
-                for msgs in batches.values():
-                    for m in msgs:
-                        key = m.key.decode()
-                        if m.value is None:
-                            states.pop(key, None)
-                            continue
-                        try:
-                            states[key] = SourceState.model_validate_json(m.value)
-                        except ValidationError as exc:
-                            # Unreadable (another version's?): the source starts afresh.
-                            states.pop(key, None)
-                            skipped += 1
-                            log.warning(
-                                "state record not restored", source_id=key, error=str(exc)[:300]
-                            )
-                for tp in list(pending):
-                    if await reader.position(tp) >= ends[tp]:
-                        pending.discard(tp)
-        finally:
-            await reader.stop()
+        for key, value in latest.items():
+            try:
+                states[key.decode()] = SourceState.model_validate_json(value)
+            except ValidationError as exc:
+                # Unreadable (another version's?): the source starts afresh.
+                skipped += 1
+                log.warning(
+                    "state record not restored", source_id=key.decode(), error=str(exc)[:300]
+                )
         if skipped:
             log.warning("some sources start afresh", unreadable_states=skipped)
         return states
-
-    # -- writing -----------------------------------------------------------------------
-
-    async def commit(self, partition: int, outputs: Sequence[Output]) -> bool:
-        """Write ``outputs`` in one transaction of ``partition``'s producer.
-
-        Returns False when the partition is no longer ours (fenced or revoked): the new
-        owner polls again from the last committed state.
-        """
-        if partition not in self.owned:
-            return False
-        producer = self.pool.get(TopicPartition(self.topic, partition))
-        if producer is None:
-            return False
-        await producer.begin_transaction()
-        try:
-            for out in outputs:
-                await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
-            await producer.commit_transaction()
-        except Exception:
-            with contextlib.suppress(Exception):
-                await producer.abort_transaction()
-            raise
-        return True

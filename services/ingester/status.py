@@ -5,24 +5,23 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from ..core.admin import existing_topics, topic_partitions
+from ..core.clients import Kafka
+from ..core.errors import TopicMissing
+from ..core.reading import latest_values
 from ..core.records import SourceState
-from ..core.testing import read_topic
 
 
-async def latest_states(bootstrap: str, topic: str) -> dict[str, SourceState]:
-    states: dict[str, SourceState] = {}
-    for record in await read_topic(bootstrap, topic):
-        if record.key is None:
-            continue
-        if record.value is None:
-            states.pop(record.key.decode(), None)
-        else:
-            states[record.key.decode()] = SourceState.model_validate_json(record.value)
-    return states
+async def latest_states(kafka: Kafka, topic: str) -> dict[str, SourceState]:
+    topics = await existing_topics(kafka)
+    if topic not in topics:
+        raise TopicMissing.of(topic, topics, what=" (no ingester has run against this cluster?)")
+    latest = await latest_values(kafka, await topic_partitions(kafka, topic))
+    return {key.decode(): SourceState.model_validate_json(value) for key, value in latest.items()}
 
 
-async def print_status(bootstrap: str, topic: str, out: TextIO = sys.stdout) -> None:
-    states = sorted((await latest_states(bootstrap, topic)).values(), key=lambda s: s.uri)
+async def print_status(kafka: Kafka, topic: str, out: TextIO = sys.stdout) -> None:
+    states = sorted((await latest_states(kafka, topic)).values(), key=lambda s: s.uri)
     print(
         f"{'health':<12} {'errors':>6}  {'last outcome':<12} {'next poll (UTC)':<20} source",
         file=out,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from ..core.clients import KafkaClients, kafka_clients
 from ..core.consuming import consuming_service
 from ..core.history import recent_values
 from ..core.logs import get_logger
@@ -28,11 +29,11 @@ class WarmTransform:
     """Rebuilds the duplicate window from the output topic before the first batch."""
 
     def __init__(
-        self, inner: ModelTransform[RawItem], normalizer: Normalizer, bootstrap: str
+        self, inner: ModelTransform[RawItem], normalizer: Normalizer, kafka: KafkaClients
     ) -> None:
         self.inner = inner
         self.normalizer = normalizer
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.warm = False
         self._lock = asyncio.Lock()
 
@@ -46,7 +47,7 @@ class WarmTransform:
 
     async def _rebuild(self) -> None:
         window = self.normalizer.window
-        values = await recent_values(self.bootstrap, self.normalizer.topic, window.capacity)
+        values = await recent_values(self.kafka, self.normalizer.topic, window.capacity)
         for value in values:
             try:
                 self.normalizer.remember(Article.model_validate_json(value))
@@ -63,11 +64,12 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
         NormalizerMetrics(metrics.registry),
     )
     transform = model_transform(RawItem, normalizer, source=f"/newswire/{NAME}")
+    kafka = kafka_clients(settings, bootstrap)
     return consuming_service(
         service=NAME,
         settings=settings,
-        bootstrap=bootstrap,
+        kafka=kafka,
         metrics=metrics,
         input_topics=[RAW.full_name(prefix)],
-        transform=WarmTransform(transform, normalizer, bootstrap),
+        transform=WarmTransform(transform, normalizer, kafka),
     )

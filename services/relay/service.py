@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.clients import kafka_clients
 from ..core.consuming import consuming_service
 from ..core.loop import StreamLoop
 from ..core.metrics import Metrics
@@ -12,10 +13,11 @@ from .transform import Relay
 def build(
     settings: Settings, bootstrap: str, metrics: Metrics, *, source: str, target: str
 ) -> StreamLoop:
+    kafka = kafka_clients(settings, bootstrap)
     return consuming_service(
         service="relay",
         settings=settings,
-        bootstrap=bootstrap,
+        kafka=kafka,
         metrics=metrics,
         input_topics=[source],
         transform=Relay(target),

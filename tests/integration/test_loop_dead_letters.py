@@ -65,7 +65,12 @@ async def test_failures_go_to_the_dead_letter_topic_with_error_headers(
     assert set(by_key) == {str(n).encode() for n in sevens} | {b"p1", b"p2", b"p3"}
     for n in sevens:
         r = by_key[str(n).encode()]
-        assert r.header("origin") == "test"  # original headers kept
+        assert r.header("newswire_original_origin") == "test"  # original headers kept
+        assert r.header("ce_type") == "io.newswire.dead-letter.v1"  # a CloudEvent of its own
+        assert r.header("ce_id") == f"{source}/{r.header('newswire_source_partition')}/" + str(
+            r.header("newswire_source_offset")
+        )
+        assert r.header("__connect.errors.exception.message") == f"{n} is a multiple of seven"
         assert r.header("newswire_error_stage") == "transform"
         assert r.header("newswire_error_class") == "TransformError"
         assert r.header("newswire_error_message") == f"{n} is a multiple of seven"

@@ -2,7 +2,7 @@
 
 from .article import Article, Embed
 from .common import Contract, Source, Span, Timestamp, UtcDatetime, utc_now
-from .deadletter import DeadLetter
+from .deadletter import DeadLetter, ReplayedLetter
 from .enrichment import (
     AttributedClaim,
     Claim,
@@ -32,6 +32,7 @@ __all__ = [
     "Extractor",
     "HttpMeta",
     "RawItem",
+    "ReplayedLetter",
     "SeenItem",
     "Source",
     "SourceState",

@@ -13,7 +13,8 @@ class DeadLetter(Contract):
     """A record a service could not process. Key: the original record's key.
 
     The original value is kept whole: as text when it is valid UTF-8, else base64.
-    The original headers stay on the Kafka record, next to the ``newswire_error_*`` headers.
+    The original headers stay on the Kafka record, renamed ``newswire_original_<name>``,
+    next to the ``newswire_error_*`` and ``__connect.errors.*`` headers.
     """
 
     schema_version: Literal[1] = 1
@@ -29,3 +30,16 @@ class DeadLetter(Contract):
     original_value: str | None = None
     original_value_encoding: Literal["utf-8", "base64"] = "utf-8"
     failed_at: UtcDatetime
+
+
+class ReplayedLetter(Contract):
+    """One dead letter that ``newswire deadletters replay`` re-published. Key: the dead
+    letter's ``<topic>/<partition>/<offset>``; written in the replay's transaction."""
+
+    schema_version: Literal[1] = 1
+    dead_letter_topic: str
+    dead_letter_partition: int = Field(ge=0)
+    dead_letter_offset: int = Field(ge=0)
+    service: str
+    replayed_to: str = Field(description="The input topic the original value went back to.")
+    replayed_at: UtcDatetime
