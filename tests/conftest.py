@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,72 @@ def kafka_bootstrap(kafka_env: dict[str, str]) -> Iterator[str]:
         yield started.stdout.strip().splitlines()[-1]
     finally:
         kafka_script("stop", kafka_env)
+
+
+@dataclass(frozen=True)
+class SecuredBroker:
+    """The session's secured broker (``NEWSWIRE_KAFKA_SECURED=1 kafka.sh start``): its
+    listeners, the CA and client certificate made for it, and the SCRAM user."""
+
+    plaintext: str
+    sasl_ssl: str
+    ssl: str
+    ca_file: str
+    cert_file: str
+    key_file: str
+    username: str
+    password_file: str
+
+    @property
+    def password(self) -> str:
+        return Path(self.password_file).read_text().strip()
+
+    def scram_env(self, mechanism: str = "SCRAM-SHA-512") -> dict[str, str]:
+        """The settings of a client on the SASL_SSL listener, the password in a file."""
+        return {
+            "NEWSWIRE_KAFKA_BOOTSTRAP": self.sasl_ssl,
+            "NEWSWIRE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "NEWSWIRE_KAFKA_SASL_MECHANISM": mechanism,
+            "NEWSWIRE_KAFKA_SASL_USERNAME": self.username,
+            "NEWSWIRE_KAFKA_SASL_PASSWORD_FILE": self.password_file,
+            "NEWSWIRE_KAFKA_SSL_CA_FILE": self.ca_file,
+        }
+
+    def mtls_env(self) -> dict[str, str]:
+        """The settings of a client on the mutual-TLS listener."""
+        return {
+            "NEWSWIRE_KAFKA_BOOTSTRAP": self.ssl,
+            "NEWSWIRE_KAFKA_SECURITY_PROTOCOL": "SSL",
+            "NEWSWIRE_KAFKA_SSL_CA_FILE": self.ca_file,
+            "NEWSWIRE_KAFKA_SSL_CERT_FILE": self.cert_file,
+            "NEWSWIRE_KAFKA_SSL_KEY_FILE": self.key_file,
+        }
+
+
+@pytest.fixture(scope="session")
+def secured_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecuredBroker]:
+    """A second real broker, with a SASL_SSL and a mutual-TLS listener, for the tests of
+    secured clusters: one per session, in its own state folder, on free ports."""
+    state = tmp_path_factory.mktemp("kafka-secured")
+    env = {**os.environ, "NEWSWIRE_KAFKA_STATE_DIR": str(state), "NEWSWIRE_KAFKA_SECURED": "1"}
+    started = kafka_script("start", env)
+    if started.returncode != 0:
+        pytest.fail(
+            f"the secured Kafka broker did not start: {KAFKA_SCRIPT} exited {started.returncode}"
+        )
+    try:
+        facts = dict(
+            line.split("=", 1) for line in (state / "secured.env").read_text().splitlines()
+        )
+        yield SecuredBroker(
+            plaintext=started.stdout.strip().splitlines()[-1],
+            sasl_ssl=facts["SASL_SSL_BOOTSTRAP"],
+            ssl=facts["SSL_BOOTSTRAP"],
+            ca_file=facts["CA_FILE"],
+            cert_file=facts["CLIENT_CERT_FILE"],
+            key_file=facts["CLIENT_KEY_FILE"],
+            username=facts["USERNAME"],
+            password_file=facts["PASSWORD_FILE"],
+        )
+    finally:
+        kafka_script("stop", env)
