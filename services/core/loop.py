@@ -396,7 +396,7 @@ class StreamLoop:
         try:
             await producer.begin_transaction()
             for out in outputs:
-                await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
+                await producer.send(out.topic, out.value, key=out.key, headers=list(out.headers))
             await producer.send_offsets_to_transaction({tp: records[-1].offset + 1}, cfg.group_id)
             await producer.commit_transaction()
         except ProducerFenced:

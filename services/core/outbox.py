@@ -92,7 +92,7 @@ class Outbox:
         await producer.begin_transaction()
         try:
             for out in outputs:
-                await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
+                await producer.send(out.topic, out.value, key=out.key, headers=list(out.headers))
             await producer.commit_transaction()
         except Exception:
             with contextlib.suppress(Exception):

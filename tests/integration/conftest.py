@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +49,32 @@ def service_env(bootstrap: str, **extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+async def run_once(
+    bootstrap: str, seeds: Path, **extra: str
+) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """``newswire run --once`` over ``seeds`` under fresh topic and group names; returns
+    the topic prefix and the finished process."""
+    prefix = f"pipe{uuid.uuid4().hex[:6]}"
+    env = service_env(
+        bootstrap,
+        NEWSWIRE_TOPIC_PREFIX=prefix,
+        NEWSWIRE_GROUP_PREFIX=prefix,
+        NEWSWIRE_HTTP_PORT="0",
+        NEWSWIRE_SEEDS_DIR=str(seeds),
+        NEWSWIRE_EXAMPLE_FEEDS="false",
+        **extra,
+    )
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [PYTHON, "-m", "services", "run", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    return prefix, done
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from services.core.records import Article, AttributedClaim, DeadLetter, Enrichme
 from services.core.testing import read_topic
 from tests.conftest import SEED
 
-from .conftest import PYTHON, service_env
+from .conftest import PYTHON, run_once, service_env
 
 
 async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: Path) -> None:
@@ -20,23 +20,7 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
     (seeds / "broken.txt").write_bytes(b"\xff\xfe\x00binary")
-    prefix = f"pipe{uuid.uuid4().hex[:6]}"
-    env = service_env(
-        kafka_bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
-        NEWSWIRE_SEEDS_DIR=str(seeds),
-        NEWSWIRE_EXAMPLE_FEEDS="false",
-    )
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [PYTHON, "-m", "services", "run", "--once"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    prefix, done = await run_once(kafka_bootstrap, seeds)
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"{prefix}.articles" in done.stdout  # the summary names what was written
 

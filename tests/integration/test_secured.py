@@ -26,7 +26,7 @@ from services.core.testing import produce, read_topic
 from services.relay.transform import Relay
 from tests.conftest import SEED, SecuredBroker
 
-from .conftest import PYTHON, running, service_env, wait_until
+from .conftest import PYTHON, run_once, running, service_env, wait_until
 
 ERROR_BOUND_S = 20.0
 """A misconfigured client gives up within this (NEWSWIRE_KAFKA_START_TIMEOUT_S is 10)."""
@@ -54,25 +54,8 @@ async def test_the_seed_through_all_three_services_over_sasl_ssl_scram_512(
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
-    prefix = f"sec{uuid.uuid4().hex[:6]}"
     secured = secured_kafka.scram_env("SCRAM-SHA-512")
-    env = service_env(
-        secured["NEWSWIRE_KAFKA_BOOTSTRAP"],
-        **secured,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
-        NEWSWIRE_SEEDS_DIR=str(seeds),
-        NEWSWIRE_EXAMPLE_FEEDS="false",
-    )
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [PYTHON, "-m", "services", "run", "--once"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    prefix, done = await run_once(secured["NEWSWIRE_KAFKA_BOOTSTRAP"], seeds, **secured)
     assert done.returncode == 0, done.stderr[-3000:]
 
     kafka = clients(secured)  # read back over SASL_SSL too
