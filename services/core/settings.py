@@ -59,9 +59,9 @@ class Settings(BaseSettings):
         'of topic names without the prefix, e.g. {"raw": 3, "deadletter.enricher": 90}).',
     )
     kafka_compression: Compression = Field(
-        default="lz4",
+        default="zstd",
         description="Compression of every record newswire produces: none, gzip, lz4 or zstd "
-        "(docs/loop.md has the figures).",
+        "(figures: docs/topics.md). Consumers need a client that reads it.",
     )
     kafka_start_timeout_s: float = Field(
         default=30.0,
