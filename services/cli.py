@@ -196,7 +196,12 @@ def _parser() -> argparse.ArgumentParser:
     relay.add_argument("--to", dest="target", required=True, help="output topic")
     relay.add_argument("--partitions", type=int, default=3, help="partitions if --to is created")
     schemas = sub.add_parser("schemas", help="export or check the JSON Schemas of the topics")
-    schemas.add_argument("action", choices=["export", "check"])
+    schemas.add_argument(
+        "action",
+        choices=["export", "check", "release"],
+        help="export: write them; check: compare with the models and the released "
+        "versions; release: keep the current ones as released (schemas/released/)",
+    )
     schemas.add_argument("--dir", type=Path, default=Path("schemas"))
     schemas.add_argument("--docs", type=Path, default=Path("docs"))
     tail = sub.add_parser("tail", help="print a topic's records as they arrive")
@@ -267,6 +272,9 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "schemas":
         if args.action == "export":
             for path in schema_files.export(args.dir, args.docs):
+                print(path)
+        elif args.action == "release":
+            for path in schema_files.release(args.dir):
                 print(path)
         else:
             problems = schema_files.drift(args.dir, args.docs)

@@ -55,3 +55,4 @@ def render_metrics_doc() -> str:
 schemas.EXTRA_DOCS["metrics.md"] = render_metrics_doc()
 export = schemas.export
 drift = schemas.drift
+release = schemas.release

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .compat import breaking_changes, released_path
 from .settings import Settings
 from .topics import ALL_TOPICS, DEFAULT_PREFIX, Topic
 
@@ -40,6 +41,10 @@ def topic_schema(topic: Topic, prefix: str = DEFAULT_PREFIX) -> dict[str, object
     schema.update(generated)
     schema["description"] = f"{topic.full_name(prefix)}: {topic.description}"
     return schema
+
+
+def _topic_files(prefix: str = DEFAULT_PREFIX) -> dict[str, Topic]:
+    return {f"{t.full_name(prefix)}.json": t for t in ALL_TOPICS}
 
 
 def render_schemas(prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
@@ -149,7 +154,42 @@ def drift(schemas_dir: Path, docs_dir: Path) -> list[str]:
     for path in sorted(schemas_dir.glob("*.json")):
         if path.name not in expected:
             problems.append(f"{path} belongs to no topic")
+    problems += incompatible(schemas_dir)
     for doc, text in _docs(docs_dir).items():
         if not doc.exists() or doc.read_text(encoding="utf-8") != text:
             problems.append(f"{doc} differs from the code it is generated from")
     return problems
+
+
+def incompatible(schemas_dir: Path) -> list[str]:
+    """Each topic whose schema breaks the one released at its version (compat.py), or
+    whose version has not been released yet."""
+    problems = []
+    for name, topic in _topic_files().items():
+        current = json.loads(render_schemas()[name])
+        released = released_path(schemas_dir, name, topic.schema_version)
+        if not released.exists():
+            problems.append(
+                f"{released} is missing: schema_version {topic.schema_version} of {name} was "
+                "never released; run `newswire schemas release`"
+            )
+            continue
+        for change in breaking_changes(json.loads(released.read_text(encoding="utf-8")), current):
+            problems.append(
+                f"{name}: {change}. That breaks consumers of the released v"
+                f"{topic.schema_version}: make only added optional fields, or bump "
+                "schema_version and ce_type (docs/topics.md, compatibility)"
+            )
+    return problems
+
+
+def release(schemas_dir: Path) -> list[Path]:
+    """Keep every topic's current schema as its released one, where none is kept yet."""
+    written = []
+    for name, text in render_schemas().items():
+        path = released_path(schemas_dir, name, _topic_files()[name].schema_version)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

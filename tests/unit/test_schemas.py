@@ -5,7 +5,7 @@ from pathlib import Path
 
 from services.core.schemas import render_schemas
 from services.core.topics import ALL_TOPICS
-from services.reference import drift, export
+from services.reference import drift, export, release
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +26,7 @@ def test_every_topic_has_a_schema_with_schema_version() -> None:
 
 def test_drift_is_detected(tmp_path: Path) -> None:
     export(tmp_path / "schemas", tmp_path / "docs")
+    release(tmp_path / "schemas")
     assert drift(tmp_path / "schemas", tmp_path / "docs") == []
     target = tmp_path / "schemas" / "news.raw.json"
     schema = json.loads(target.read_text())
