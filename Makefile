@@ -24,8 +24,8 @@ serve: $(STAMP)
 	$(BIN)/newswire run
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests bench
-	$(BIN)/ruff format --check services tests bench
+	$(BIN)/ruff check services tests bench examples
+	$(BIN)/ruff format --check services tests bench examples
 	$(BIN)/mypy services
 
 # promtool checks the shipped Prometheus rules, and a real Prometheus server scrapes the

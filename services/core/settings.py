@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     kafka_compression: Compression = Field(
         default="zstd",
         description="Compression of every record newswire produces: none, gzip, lz4 or zstd "
-        "(figures: docs/topics.md). Consumers need a client that reads it.",
+        "(figures: docs/operations.md). Consumers need a client that reads it.",
     )
     kafka_start_timeout_s: float = Field(
         default=30.0,

@@ -31,6 +31,8 @@ class Topic:
     model: type[Contract] | None
     ce_type: str
     description: str
+    ordering: str = ""
+    """What reading one key's records in partition order gives a consumer."""
     cleanup_policy: str = "delete"
     retention_ms: int = 7 * DAY_MS
 
@@ -63,6 +65,7 @@ RAW = Topic(
     model=RawItem,
     ce_type="io.newswire.raw-item.v1",
     description="Every new or changed feed item and seed file, as ingested.",
+    ordering="The revisions of one item, oldest first (`revision` grows).",
 )
 ARTICLES = Topic(
     "articles",
@@ -70,6 +73,7 @@ ARTICLES = Topic(
     model=Article,
     ce_type="io.newswire.article.v1",
     description="Clean, canonical, de-duplicated article revisions.",
+    ordering="The revisions of one article, oldest first; a later one replaces an earlier.",
     retention_ms=30 * DAY_MS,
 )
 ENRICHED = Topic(
@@ -78,6 +82,7 @@ ENRICHED = Topic(
     model=Enrichment,
     ce_type="io.newswire.enrichment.v1",
     description="One record per article revision: its entities and claims.",
+    ordering="One record per revision of an article, oldest first; the latest is current.",
     retention_ms=30 * DAY_MS,
 )
 ENTITIES = Topic(
@@ -86,6 +91,8 @@ ENTITIES = Topic(
     model=EntityMention,
     ce_type="io.newswire.entity.v1",
     description="One record per entity per article revision.",
+    ordering="An article's entities, revision by revision; those of one revision were "
+    "committed together, with its `news.enriched` record.",
     retention_ms=30 * DAY_MS,
 )
 CLAIMS = Topic(
@@ -94,6 +101,8 @@ CLAIMS = Topic(
     model=AttributedClaim,
     ce_type="io.newswire.claim.v1",
     description="One record per attributed claim per article revision.",
+    ordering="An article's claims, revision by revision; those of one revision were "
+    "committed together, with its `news.enriched` record.",
     retention_ms=30 * DAY_MS,
 )
 
@@ -106,6 +115,7 @@ INGESTER_STATE = Topic(
     description="The ingester's memory of each feed and seed file (validators, schedule, "
     "health, seen item hashes); read on start, and its partitions decide which replica "
     "polls which source.",
+    ordering="The states of one source, latest last (compaction keeps the latest).",
     cleanup_policy="compact",
 )
 
@@ -118,6 +128,7 @@ def dead_letter_topic(service: str) -> Topic:
         model=DeadLetter,
         ce_type="io.newswire.dead-letter.v1",
         description=f"Records the {service} could not process, with the reason.",
+        ordering="The failures of one key in the order they happened.",
         retention_ms=30 * DAY_MS,
     )
 
@@ -129,6 +140,7 @@ REPLAYED = Topic(
     ce_type="io.newswire.dead-letter-replayed.v1",
     description="Which dead letters `newswire deadletters replay` re-published, in the same "
     "transaction as the re-published records; a replay skips what is listed here.",
+    ordering="One record per replayed dead letter.",
     cleanup_policy="compact",
 )
 
