@@ -193,11 +193,9 @@ class StreamLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         cfg = self.config
-        self.consumer = self.kafka.consumer(
-            group_id=cfg.group_id,
+        self.consumer = self.kafka.group_consumer(
+            cfg.group_id,
             client_id=f"{cfg.client_id}-{cfg.service}",
-            enable_auto_commit=False,
-            isolation_level="read_committed",
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )

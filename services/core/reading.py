@@ -40,12 +40,7 @@ async def read_to_end(
     if not partitions:
         return
     clients = as_clients(kafka)
-    reader = clients.consumer(
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        client_id=client_id or f"{clients.client_id}-reader",
-    )
+    reader = clients.reader(client_id=client_id or f"{clients.client_id}-reader")
     await clients.start(reader)
     try:
         reader.assign(list(partitions))

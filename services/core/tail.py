@@ -62,12 +62,7 @@ async def tail(
 ) -> int:
     """Print records of ``topic``; returns how many were printed."""
     clients = as_clients(kafka)
-    consumer = clients.consumer(
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest" if from_beginning else "latest",
-    )
+    consumer = clients.reader(auto_offset_reset="earliest" if from_beginning else "latest")
     await clients.start(consumer)
     printed = 0
     try:

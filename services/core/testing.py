@@ -84,12 +84,7 @@ async def read_topic(
     if expect is None:
         return [Consumed.of(m) async for batch in read_to_end(kafka, partitions) for m in batch]
     clients = as_clients(kafka)
-    consumer = clients.consumer(
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",
-    )
+    consumer = clients.reader(auto_offset_reset="earliest")
     await clients.start(consumer)
     try:
         consumer.assign(partitions)

@@ -74,12 +74,8 @@ class StateStore:
     # -- membership --------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._consumer = self.kafka.consumer(
-            group_id=self.group_id,
-            client_id=f"{self.client_id}-ingester",
-            enable_auto_commit=False,
-            auto_offset_reset="latest",
-            isolation_level="read_committed",
+        self._consumer = self.kafka.group_consumer(
+            self.group_id, client_id=f"{self.client_id}-ingester", auto_offset_reset="latest"
         )
         self._consumer.subscribe(
             [self.topic], listener=Rebalance(assigned=self._assigned, revoked=self._revoked)

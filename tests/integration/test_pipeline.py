@@ -56,6 +56,11 @@ async def test_seed_folder_through_the_pipeline(kafka_bootstrap: str, tmp_path: 
 
     [dead] = await read_topic(kafka_bootstrap, f"{prefix}.deadletter.ingester")
     assert dead.value is not None
+    assert dead.header("ce_type") == "io.newswire.dead-letter.v1"  # a CloudEvent of its own
+    assert dead.header("ce_source") == "/newswire/ingester" and dead.header("ce_id")
+    assert dead.header("__connect.errors.exception.class.name") == dead.header(
+        "newswire_error_class"
+    )
     letter = DeadLetter.model_validate_json(dead.value)
     assert letter.source_uri and letter.source_uri.endswith("broken.txt")
     assert letter.stage == "read" and "not UTF-8" in letter.error_message
@@ -75,3 +80,29 @@ async def test_topics_command_creates_every_topic_once(kafka_bootstrap: str) -> 
         subprocess.run, command, env=env, capture_output=True, text=True
     )
     assert again.stdout.startswith(f"0 topics created, {len(ALL_TOPICS)} already there")
+
+    # Configured otherwise: reported, --check fails, --alter sets it.
+    changed = {
+        **env,
+        "NEWSWIRE_KAFKA_RETENTION_DAYS": '{"raw": 2}',
+        "NEWSWIRE_KAFKA_PARTITIONS": "4",
+    }
+    check = await asyncio.to_thread(
+        subprocess.run, [*command, "--check"], env=changed, capture_output=True, text=True
+    )
+    assert check.returncode == 1
+    assert f"differs: {prefix}.raw: retention.ms is 604800000, newswire wants 172800000" in (
+        check.stdout
+    )
+    assert f"differs: {prefix}.claims: 3 partitions, newswire would create 4" in check.stdout
+    altered = await asyncio.to_thread(
+        subprocess.run, [*command, "--alter", "--check"], env=changed, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert "retention.ms" not in altered.stdout and "partitions" in altered.stdout
+    assert altered.returncode == 1  # the partitions still differ: Kafka's tools do that
+    kept = await asyncio.to_thread(
+        subprocess.run, [*command, "--check"], env={**changed, "NEWSWIRE_KAFKA_PARTITIONS": "3"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert kept.returncode == 0 and "differs" not in kept.stdout, kept.stdout
