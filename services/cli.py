@@ -27,7 +27,7 @@ from .core.loop import StreamLoop
 from .core.metrics import Metrics, package_version
 from .core.runtime import Service, run_services
 from .core.settings import Settings, color_wanted, get_settings
-from .core.topics import ALL_TOPICS, INGESTER_STATE, dead_letter_topic
+from .core.topics import ALL_TOPICS, INGESTER_STATE, SERVICES, dead_letter_topic
 
 log = logs.get_logger("newswire")
 
@@ -358,7 +358,7 @@ async def _deadletters(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(report.summary(args.service))
         return 0
-    services = [args.service] if args.service else ["ingester", "normalizer", "enricher"]
+    services = [args.service] if args.service else list(SERVICES)
     total = replayed = 0
     for service in services:
         chosen, done = await list_letters(kafka, prefix, Selection(service, args.reason, since))
