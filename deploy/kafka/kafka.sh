@@ -298,14 +298,19 @@ show_log() {
 
 start() {
   need python3 "it picks the ports and checks that the broker answers"
-  local pid=""
+  local pid="" mode=plain
+  if [ "$secured" = 1 ]; then mode=secured; fi
   if pid="$(running_pid)"; then
-    if [ -f "$addrfile" ] && answers "$(cat "$addrfile")"; then
+    if [ "$(cat "$modefile" 2>/dev/null || echo plain)" != "$mode" ]; then
+      say "the running broker (pid $pid) is not $mode: restarting it"
+      stop
+    elif [ -f "$addrfile" ] && answers "$(cat "$addrfile")"; then
       cat "$addrfile"
       return 0
+    else
+      say "the broker (pid $pid) does not answer: restarting it"
+      stop
     fi
-    say "the broker (pid $pid) does not answer: restarting it"
-    stop
   fi
   rm -f "$pidfile" "$addrfile"
   need java "install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)"
@@ -316,8 +321,6 @@ start() {
   # the data at format time, so the data (topics, offsets) then survives a restart.
   # When they are taken, start afresh with new ports and empty data: this broker is for
   # local development, its data is disposable.
-  local mode=plain
-  if [ "$secured" = 1 ]; then mode=secured; fi
   if [ "$(cat "$modefile" 2>/dev/null || echo plain)" != "$mode" ]; then
     if [ -d "$data" ]; then say "switching this state folder to $mode: empty data"; fi
     rm -rf "$data" "$portsfile"

@@ -218,16 +218,10 @@ class KafkaClients:
         try:
             await asyncio.wait_for(client.start(), self.start_timeout_s)
         except (KafkaError, OSError, TimeoutError) as exc:
-            stop = getattr(client, "stop", None) or getattr(client, "close", None)
-            if stop is not None:
-                with contextlib.suppress(Exception):
-                    await stop()
+            await _close(client)
             raise await self.diagnose(exc) from exc
         except BaseException:
-            stop = getattr(client, "stop", None) or getattr(client, "close", None)
-            if stop is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(stop())
+            await asyncio.shield(_close(client))
             raise
 
     async def diagnose(self, exc: BaseException) -> BrokerError:
@@ -239,12 +233,9 @@ class KafkaClients:
         host, _, port = address.rpartition(":")
         host = host.strip("[]")
         sec = self.security
-        # A start that timed out already took its time: the second look is shorter.
-        timeout_s = (
-            min(self.start_timeout_s, 5.0)
-            if isinstance(exc, TimeoutError)
-            else (self.start_timeout_s)
-        )
+        timeout_s = self.start_timeout_s
+        if isinstance(exc, TimeoutError):  # it took its time already: a shorter second look
+            timeout_s = min(timeout_s, 5.0)
         try:
             conn = await asyncio.wait_for(
                 create_conn(
@@ -332,6 +323,14 @@ class KafkaClients:
             f"NEWSWIRE_KAFKA_SECURITY_PROTOCOL ({self.security.protocol}) match that listener "
             "(PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL)?"
         )
+
+
+async def _close(client: _Client) -> None:
+    """Stop a client whose start failed (consumers and producers stop, admins close)."""
+    stop = getattr(client, "stop", None) or getattr(client, "close", None)
+    if stop is not None:
+        with contextlib.suppress(Exception):
+            await stop()
 
 
 def kafka_clients(settings: Settings, bootstrap: str | None = None) -> KafkaClients:
