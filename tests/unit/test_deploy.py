@@ -10,6 +10,7 @@ from services.core.settings import Settings
 from tests.conftest import ROOT
 
 FIELDS = {f"NEWSWIRE_{name.upper()}" for name in Settings.model_fields}
+SERVICES = ("ingester", "normalizer", "enricher")
 
 
 def test_compose_sets_only_real_settings_and_runs_real_services() -> None:
@@ -37,12 +38,19 @@ def test_dockerfile_settings_and_port() -> None:
     assert f"EXPOSE {port}" in dockerfile and f":{port}/healthz" in dockerfile
 
 
-def test_prometheus_scrapes_the_services_on_their_port() -> None:
+def test_prometheus_finds_every_replica_of_each_service_on_its_port() -> None:
     config = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
     [job] = config["scrape_configs"]
-    targets = job["static_configs"][0]["targets"]
-    port = Settings.model_fields["http_port"].default
-    assert sorted(targets) == sorted(f"{s}:{port}" for s in ("ingester", "normalizer", "enricher"))
+    assert "static_configs" not in job  # a static name would land on one replica per scrape
+    [discovery] = job["dns_sd_configs"]
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert sorted(discovery["names"]) == sorted(SERVICES)
+    assert set(SERVICES) <= set(compose["services"])
+    assert discovery["type"] == "A"
+    assert discovery["port"] == Settings.model_fields["http_port"].default
+    [relabel] = job["relabel_configs"]
+    assert relabel["source_labels"] == ["__meta_dns_name"]
+    assert relabel["target_label"] == "component"
 
 
 def k8s_documents() -> list[dict[str, object]]:
