@@ -2,12 +2,12 @@
 
 The image is built with deploy/Dockerfile and labelled with the commit; ``newswire
 --help`` and ``newswire analyze`` run in it with no network, read-only, as its own user
-with no capabilities. The compose file then starts Kafka, the topics job, the three
-services (two enrichers) and Prometheus on an internal network with the default
-seeds-only feed list: the seed file goes through the containers onto news.claims, and
-Prometheus finds every service up, each enricher replica as its own target and series.
-Grafana is left out (no image can be had here); its provisioning is checked statically in
-tests/unit/test_deploy.py.
+with no capabilities, and find what this checkout finds. The shipped compose file then
+starts Kafka, the topics job, the three services (two enrichers) and Prometheus with the
+default seeds-only feed list, on an internal network the host forwards nothing from: the
+seed file goes through the containers onto news.claims, and Prometheus finds every
+service up, each enricher replica as its own target and series. Grafana is left out (no
+image can be had here); its provisioning is checked in tests/unit/test_deploy.py.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, SEED
 
@@ -138,15 +139,40 @@ def wait_for(what: str, timeout_s: float, probe: Callable[[], Any]) -> Any:
 
 
 class Stack:
-    """One compose project of the shipped docker-compose.yml, on an internal network."""
+    """One compose project of the shipped docker-compose.yml, on a network with no way out.
+
+    The network is internal, and since a daemon without firewall rules (as started here)
+    does not isolate internal networks, the host also forwards nothing that arrives on its
+    bridge: the containers reach each other and this machine, nothing beyond.
+    """
 
     def __init__(self, running: Engine, workdir: Path) -> None:
         self.engine = running
-        self.project = f"newswire-test-{uuid.uuid4().hex[:8]}"
-        override = workdir / "internal-network.yml"
-        # No way out: the containers reach each other and nothing else.
-        override.write_text("networks:\n  default:\n    internal: true\n")
+        tag = uuid.uuid4().hex[:8]
+        self.project, self.network, self.bridge = (
+            f"newswire-test-{tag}",
+            f"nwtest-{tag}",
+            f"nwt{tag}",
+        )
+        override = workdir / "network.yml"
+        override.write_text(
+            yaml.safe_dump({"networks": {"default": {"external": True, "name": self.network}}})
+        )
         self.files = [ROOT / "docker-compose.yml", override]
+
+    def create_network(self) -> None:
+        self.engine.docker(
+            "network", "create", "--internal",
+            "--opt", f"com.docker.network.bridge.name={self.bridge}", self.network,
+        )  # fmt: skip
+        self.forwarding.write_text("0\n")
+
+    @property
+    def forwarding(self) -> Path:
+        return Path(f"/proc/sys/net/ipv4/conf/{self.bridge}/forwarding")
+
+    def remove_network(self) -> None:
+        self.engine.docker("network", "rm", self.network, check=False)
 
     def compose(self, *args: str, timeout: float = 300) -> str:
         return self.engine.compose(self.project, self.files, *args, timeout=timeout).stdout
@@ -177,6 +203,7 @@ class Stack:
 def stack(built: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     timer = Timer()
     up = Stack(built, tmp_path_factory.mktemp("compose"))
+    up.create_network()
     try:
         up.compose(
             "up", "--detach", "--no-build", "--scale", f"enricher={ENRICHERS}", *SERVICES,
@@ -189,6 +216,7 @@ def stack(built: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         raise
     finally:
         up.engine.compose(up.project, up.files, "down", "--volumes", "--timeout", "20", check=False)
+        up.remove_network()
         timer.lap("compose stack down")
 
 
@@ -201,6 +229,17 @@ def claims_of(stack: Stack, article_id: str) -> set[str]:
     return {
         r["value"]["claim"]["claim_id"] for r in records if r["value"]["article_id"] == article_id
     }
+
+
+def test_the_stack_has_no_way_out(stack: Stack) -> None:
+    info = stack.engine.docker("network", "inspect", "--format", "{{.Internal}}", stack.network)
+    assert info.stdout.strip() == "true"
+    assert stack.forwarding.read_text().strip() == "0"
+    attached = stack.engine.docker(
+        "network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", stack.network
+    ).stdout.split()
+    assert len(attached) == len(SERVICES) - 1 + ENRICHERS - 1  # all but the finished topics job
+    assert all(name.startswith(stack.project) for name in attached), attached
 
 
 def test_the_seed_reaches_news_claims_through_the_containers(stack: Stack) -> None:

@@ -28,6 +28,11 @@ def test_compose_sets_only_real_settings_and_runs_real_services() -> None:
         )
         assert "ports" not in services[name]  # so that --scale works
     assert services["topics"]["command"] == ["topics"]
+    for name in ("topics", *SERVICES):  # as restricted as in Kubernetes (deploy/k8s)
+        service = services[name]
+        assert service["read_only"] is True and service["tmpfs"] == ["/tmp"], name
+        assert service["cap_drop"] == ["ALL"], name
+        assert service["security_opt"] == ["no-new-privileges:true"], name
     for name, service in services.items():  # back after a crash or a reboot of the engine
         assert service["restart"] == ("no" if name == "topics" else "unless-stopped"), name
     for service in services.values():  # the stack's UIs answer on this machine only
