@@ -32,7 +32,8 @@ from tests.conftest import ROOT, SEED
 from .engine import Engine, engine, say
 from .standins import base_images, ensure
 
-pytestmark = pytest.mark.containers
+# A first run on a fresh machine installs Docker and builds the base images: minutes.
+pytestmark = [pytest.mark.containers, pytest.mark.timeout(1800)]
 
 IMAGE = "newswire:local"  # the name docker-compose.yml gives the image
 SERVICES = ["kafka", "topics", "ingester", "normalizer", "enricher", "prometheus"]
