@@ -16,7 +16,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGES = {"dockerd": "docker.io", "docker-compose": "docker-compose", "mmdebstrap": "mmdebstrap"}
@@ -64,8 +64,8 @@ def client_version(cli: str) -> int:
         return 0
 
 
-def pick_cli() -> tuple[str, bool]:
-    """A docker client that can build with BuildKit if there is one: (path, buildkit)."""
+def pick_cli() -> str:
+    """A docker client that builds with BuildKit (the Dockerfile's cache mounts need it)."""
     candidates = [c for c in (shutil.which("docker"), "/usr/bin/docker") if c and os.path.exists(c)]
     assert candidates, "no docker client: install Debian's docker.io"
     for cli in candidates:
@@ -73,22 +73,23 @@ def pick_cli() -> tuple[str, bool]:
             [cli, "buildx", "version"], capture_output=True, check=False, timeout=30
         )
         if buildx.returncode == 0 or 0 < client_version(cli) < 23:  # 20.10 has BuildKit built in
-            return cli, True
-    return candidates[0], False
+            return cli
+    raise AssertionError(
+        f"none of {candidates} builds with BuildKit: install the buildx plugin, or Debian's "
+        "docker.io (its 20.10 client has BuildKit built in)"
+    )
 
 
 @dataclass
 class Engine:
     cli: str
-    buildkit: bool
     compose_cmd: list[str]
     started: subprocess.Popen[bytes] | None = None
-    env: dict[str, str] = field(default_factory=dict)
 
     def docker(
         self, *args: str, timeout: float = 300, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, **self.env, "DOCKER_BUILDKIT": "1" if self.buildkit else "0"}
+        env = {**os.environ, "DOCKER_BUILDKIT": "1"}
         done = subprocess.run(
             [self.cli, *args], env=env, capture_output=True, text=True, timeout=timeout,
             check=False,
@@ -112,8 +113,8 @@ class Engine:
         for path in files:
             command += ["--file", str(path)]
         done = subprocess.run(
-            [*command, *args], env={**os.environ, **self.env}, capture_output=True,
-            text=True, timeout=timeout, check=False, cwd=files[0].parent,
+            [*command, *args], capture_output=True, text=True, timeout=timeout, check=False,
+            cwd=files[0].parent,
         )  # fmt: skip
         if check:
             assert done.returncode == 0, (
@@ -167,8 +168,8 @@ def engine(workdir: Path) -> Iterator[Engine]:
     with LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         install_missing()
-        cli, buildkit = pick_cli()
-        found = Engine(cli, buildkit, pick_compose(cli))
+        cli = pick_cli()
+        found = Engine(cli, pick_compose(cli))
         if not found.answers():
             found.started = start_dockerd(workdir / "dockerd.log")
             deadline = time.monotonic() + 90

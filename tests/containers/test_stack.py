@@ -161,6 +161,20 @@ class Stack:
         )
         self.files = [ROOT / "docker-compose.yml", override]
 
+    def remove_leftovers(self) -> None:
+        """Stacks of an earlier run that was killed before it could take them down."""
+        listed = self.engine.docker(
+            "ps", "--all", "--filter", "label=com.docker.compose.project",
+            "--format", '{{.ID}} {{.Label "com.docker.compose.project"}}',
+        ).stdout.split("\n")  # fmt: skip
+        stale = [line.split()[0] for line in listed if " newswire-test-" in f" {line}"]
+        if stale:
+            self.engine.docker("rm", "--force", "--volumes", *stale)
+        networks = self.engine.docker("network", "ls", "--format", "{{.Name}}").stdout.split()
+        for name in networks:
+            if name.startswith("nwtest-"):
+                self.engine.docker("network", "rm", name, check=False)
+
     def create_network(self) -> None:
         self.engine.docker(
             "network", "create", "--internal",
@@ -204,6 +218,7 @@ class Stack:
 def stack(built: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     timer = Timer()
     up = Stack(built, tmp_path_factory.mktemp("compose"))
+    up.remove_leftovers()
     up.create_network()
     try:
         up.compose(
