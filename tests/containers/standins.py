@@ -2,15 +2,15 @@
 
 Where no container registry is reachable, each one is replaced by a stand-in made from
 Debian's packages with mmdebstrap (through the host's own apt sources) and tagged with the
-real name: ``python:3.11-slim`` (bookworm's Python 3.11 and pip, the host's extra CA
-certificates so that pip reaches PyPI through the same proxy as the host,
+real name: ``python:3.11-slim`` (bookworm's Python 3.11 and pip, with the host's extra CA
+certificates so that pip in a build trusts what the host's pip trusts, and
 EXTERNALLY-MANAGED removed as in the official image), ``apache/kafka`` (the jars of
 deploy/kafka/pom.xml plus kafka-tools, on Debian's Java 17, with an entry point that turns
 KAFKA_* variables into server.properties) and ``prom/prometheus`` (Debian's prometheus).
 A stand-in carries a label with the hash of its recipe: it is rebuilt when the recipe
 changes, and kept otherwise.
 
-    python -m tests.containers.standins     # build the missing ones (needs a running dockerd)
+    python -m tests.containers.standins     # make them available (starts a dockerd if needed)
 """
 
 from __future__ import annotations
