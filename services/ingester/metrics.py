@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
@@ -68,3 +70,9 @@ class IngesterMetrics:
             ["feed"],
             registry=r,
         )
+
+    def forget_feed(self, url: str) -> None:
+        """Drop a feed's series: it left the feed list, or another replica polls it now."""
+        for gauge in (self.feed_errors, self.feed_last_success):
+            with contextlib.suppress(KeyError):
+                gauge.remove(url)

@@ -89,6 +89,7 @@ class Ingester:
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
+        self._feed_series: set[str] = set()  # feeds with per-feed series exported
         self._ready = False
         self.probe = BrokerProbe(self.store.topics)
         self.scans = 0
@@ -229,9 +230,11 @@ class Ingester:
         m.parse_problems.inc(len(outcome.problems))
         if spec.full_text:
             m.pages.labels("failed").inc(outcome.page_failures)
-        m.feed_errors.labels(spec.url).set(outcome.state.error_count)
-        if outcome.state.last_success_at is not None:
-            m.feed_last_success.labels(spec.url).set(outcome.state.last_success_at.timestamp())
+        if spec.source_id in self.feeds and self.store.owns(spec.source_id):
+            self._feed_series.add(spec.url)
+            m.feed_errors.labels(spec.url).set(outcome.state.error_count)
+            if outcome.state.last_success_at is not None:
+                m.feed_last_success.labels(spec.url).set(outcome.state.last_success_at.timestamp())
         if outcome.state.error_count:
             log.warning(
                 "feed poll failed",
@@ -305,12 +308,19 @@ class Ingester:
 
     def _export_health(self) -> None:
         counts = dict.fromkeys(("healthy", "backing_off", "failing", "new"), 0)
-        for sid in self.feeds:
+        owned: set[str] = set()
+        for sid, spec in self.feeds.items():
             if self.store.owns(sid):
+                owned.add(spec.url)
                 state = self.store.states.get(sid)
                 counts[state.health if state else "new"] += 1
         for health, n in counts.items():
             self.m.feeds.labels(health).set(n)
+        # A feed that left the list, or whose partition went to another replica, has no
+        # series here any more (the replica that polls it now exports them).
+        for url in self._feed_series - owned:
+            self.m.forget_feed(url)
+        self._feed_series &= owned
 
 
 def build(settings: Settings, bootstrap: str, metrics: Metrics) -> Ingester:

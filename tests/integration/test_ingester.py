@@ -20,6 +20,7 @@ from services.core.testing import produce, read_topic
 from services.core.topics import ALL_TOPICS
 from services.ingester.feedlist import FeedSpec
 from services.ingester.service import Ingester
+from services.ingester.statestore import partition_for
 from tests.conftest import SEED
 
 from .conftest import wait_until
@@ -148,6 +149,16 @@ def sample(ingester: Ingester, name: str, **labels: str) -> float:
     return 0.0
 
 
+def feed_series(ingester: Ingester) -> set[str]:
+    """The feeds that have per-feed series on the replica's registry."""
+    return {
+        s.labels["feed"]
+        for family in ingester.metrics.registry.collect()
+        for s in family.samples
+        if s.name.startswith(("newswire_feed_consecutive", "newswire_feed_last_success"))
+    }
+
+
 async def test_feed_list_reload_and_metrics(
     kafka_bootstrap: str, web: WebServer, tmp_path: Path
 ) -> None:
@@ -167,6 +178,13 @@ async def test_feed_list_reload_and_metrics(
         assert sample(ingester, "newswire_feeds", state="healthy") == 1
         assert sample(ingester, "newswire_feeds", state="backing_off") == 1
         assert sample(ingester, "newswire_feed_consecutive_errors", feed=bad) == 1
+        assert feed_series(ingester) == {good, bad}
+        # A feed that leaves the list leaves the metrics too.
+        settings.feeds_file.write_text(f"feeds:\n  - url: {good}\n")
+        await wait_until(
+            lambda: feed_series(ingester) == {good}, 30, "the removed feed's series gone"
+        )
+        assert sample(ingester, "newswire_feeds", state="backing_off") == 0
     assert sorted(i.title or "" for i in await raw_items(settings)) == [
         "listed story 0",
         "listed story 1",
@@ -186,3 +204,30 @@ async def test_an_unreadable_state_record_does_not_stop_the_ingester(
     async with ingesting(settings, [feed]) as ingester:
         await wait_until(lambda: ingester.settled, 60, "started despite the bad record")
     assert [i.title for i in await raw_items(settings)] == ["g story 0"]
+
+
+async def test_per_feed_series_follow_the_partitions_a_replica_owns(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    urls: list[str] = []
+    per_partition = Counter[int]()
+    while min(per_partition[p] for p in range(3)) < 2:  # feeds on every state partition
+        url = web.route(f"/i/own{len(urls)}", Reply(200, body=rss(f"own{len(urls)}", 1)))
+        urls.append(url)
+        per_partition[partition_for(FeedSpec(url=url).source_id, 3)] += 1
+    feeds = [FeedSpec(url=u) for u in urls]
+
+    def owned(ingester: Ingester) -> set[str]:
+        return {f.url for f in feeds if ingester.store.owns(f.source_id)}
+
+    async with ingesting(settings, feeds) as one:
+        await wait_until(lambda: feed_series(one) == set(urls), 60, "one replica polls them all")
+        async with ingesting(settings, feeds) as two:
+            await wait_until(
+                lambda: two.ready and one.store.owned.isdisjoint(two.store.owned), 60, "rebalanced"
+            )
+            assert owned(one) and owned(two)
+            # The partitions that moved took their feeds' series with them.
+            await wait_until(lambda: feed_series(one) == owned(one), 30, "one's series pruned")
+            await wait_until(lambda: feed_series(two) == owned(two), 30, "two polls its feeds")

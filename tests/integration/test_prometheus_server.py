@@ -35,7 +35,11 @@ async def test_prometheus_scrapes_the_pipeline(kafka_bootstrap: str, tmp_path: P
     # The shipped configuration, its targets pointed at the local process.
     config = yaml.safe_load((SHIPPED / "prometheus.yml").read_text())
     config["global"]["scrape_interval"] = "1s"
-    config["scrape_configs"][0]["static_configs"] = [{"targets": [f"127.0.0.1:{metrics_port}"]}]
+    [job] = config["scrape_configs"]
+    del job["dns_sd_configs"]  # the compose stack's discovery (tests/containers runs it)
+    job["static_configs"] = [
+        {"targets": [f"127.0.0.1:{metrics_port}"], "labels": {"component": "run"}}
+    ]
     config["rule_files"] = [str(SHIPPED / "rules" / "*.yml")]
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
     prefix = f"prom{uuid.uuid4().hex[:6]}"
@@ -73,10 +77,21 @@ async def test_prometheus_scrapes_the_pipeline(kafka_bootstrap: str, tmp_path: P
             assert {s["metric"]["service"] for s in series} >= {"normalizer", "enricher"}  # type: ignore[index]
             up = (await api.get("/api/v1/query", params={"query": 'up{job="newswire"}'})).json()
             assert [float(s["value"][1]) for s in up["data"]["result"]] == [1.0]
+            assert up["data"]["result"][0]["metric"]["component"] == "run"
+            # The process's own metrics, and no _created series.
+            for query, present in (
+                ("process_cpu_seconds_total", True),
+                ('{__name__=~".+_created"}', False),
+            ):
+                found = (await api.get("/api/v1/query", params={"query": query})).json()
+                assert bool(found["data"]["result"]) == present, query
             rules = (await api.get("/api/v1/rules")).json()["data"]["groups"]
             assert {g["name"] for g in rules} == {"newswire-recording", "newswire-alerts"}
             recorded = (
-                await api.get("/api/v1/query", params={"query": "newswire:consumer_lag:sum"})
+                await api.get(
+                    "/api/v1/query",
+                    params={"query": "service_topic:newswire_consumer_lag_records:sum"},
+                )
             ).json()
             assert recorded["status"] == "success"
     finally:

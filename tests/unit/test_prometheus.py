@@ -8,7 +8,10 @@ import shutil
 import subprocess
 
 import yaml
+from prometheus_client import generate_latest
 
+from services.core.metrics import Metrics
+from services.enricher.metrics import EnricherMetrics
 from services.reference import all_metrics
 from tests.conftest import ROOT
 
@@ -66,3 +69,74 @@ def test_rules_only_query_metrics_the_services_export() -> None:
                 queried |= set(re.findall(r"\b(newswire_[a-z_]+|up)\b", rule["expr"]))
     unknown = queried - exported - recorded - {"up"}
     assert not unknown, f"rules query metrics nobody exports: {sorted(unknown)}"
+
+
+RUNBOOK = "https://github.com/newswire/newswire/blob/main/docs/operations.md#"
+
+
+def rules(kind: str) -> list[dict[str, object]]:
+    found = []
+    for path in sorted((PROMETHEUS / "rules").glob("*.yml")):
+        for group in yaml.safe_load(path.read_text())["groups"]:
+            found += [r for r in group["rules"] if kind in r]
+    return found
+
+
+def test_alerts_follow_the_conventions_and_link_their_runbook() -> None:
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    headings = set(re.findall(r"^### (\S+)$", operations, re.M))
+    alerts = rules("alert")
+    assert alerts
+    for alert in alerts:
+        name = str(alert["alert"])
+        labels, annotations = alert["labels"], alert["annotations"]
+        assert isinstance(labels, dict) and isinstance(annotations, dict)
+        assert labels["severity"] in {"critical", "warning"}, name
+        assert {"summary", "description", "runbook_url"} <= set(annotations), name
+        # The runbook is the alert's own section of docs/operations.md.
+        assert annotations["runbook_url"] == RUNBOOK + name.lower(), name
+        assert name in headings, f"docs/operations.md has no '### {name}' section"
+    assert headings >= {str(a["alert"]) for a in alerts}
+
+
+def test_recording_rules_are_named_level_metric_operations() -> None:
+    exported = exported_metrics()
+    for rule in rules("record"):
+        name, expr = str(rule["record"]), str(rule["expr"])
+        level, metric, operations = name.split(":")
+        # level: the labels the expression keeps (histogram_quantile consumes `le`).
+        [by] = re.findall(r"\bby \(([^)]*)\)", expr)
+        kept = [label.strip() for label in by.split(",") if label.strip() != "le"]
+        assert level == "_".join(kept), name
+        # metric: the one queried, without the _total of counters or the _bucket of histograms.
+        [queried] = set(re.findall(r"\b(newswire_[a-z_]+)\b", expr))
+        assert queried in exported, name
+        assert metric == queried.removesuffix("_total").removesuffix("_bucket"), name
+        # operations: newest first, each with its range when it has one.
+        for op in operations.split("_"):
+            match = re.fullmatch(r"([a-z]+?)(\d+[smh])?|p(\d\d)", op)
+            assert match, f"{name}: unknown operation {op}"
+            if match[3]:
+                assert f"histogram_quantile(0.{match[3]}" in expr, name
+            elif match[2]:
+                assert f"{match[1]}({queried}[{match[2]}])" in expr, name
+            else:
+                assert f"{match[1]} by" in expr, name
+
+
+def test_freshness_resolves_sub_second_delays() -> None:
+    [freshness] = [f for f in all_metrics().collect() if f.name == "newswire_freshness_seconds"]
+    bounds = sorted(float(s.labels["le"]) for s in freshness.samples if s.name.endswith("_bucket"))
+    assert bounds[0] == 0.05 and sum(b < 1 for b in bounds) >= 4
+
+
+def test_the_registry_has_process_metrics_and_no_created_series() -> None:
+    metrics = Metrics()
+    EnricherMetrics(metrics.registry).freshness.observe(0.15)
+    metrics.consumed.labels("enricher", "news.articles").inc()
+    text = generate_latest(metrics.registry).decode()
+    assert 'newswire_records_consumed_total{service="enricher",topic="news.articles"} 1.0' in text
+    assert 'newswire_freshness_seconds_bucket{le="0.25"} 1.0' in text
+    assert "_created" not in text
+    for name in ("process_cpu_seconds_total", "process_resident_memory_bytes", "python_info"):
+        assert re.search(rf"^{name}\b", text, re.M), name
