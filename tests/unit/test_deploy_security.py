@@ -1,4 +1,4 @@
-"""The security wiring of docker-compose.yml and deploy/k8s/kafka-security: real settings,
+"""The security wiring of docker-compose.yml and deploy/k8s/components/kafka-security: real settings,
 files where the settings say, and a combination that newswire accepts."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from services.core.settings import Settings
 from tests.conftest import ROOT
 
 FIELDS = {f"NEWSWIRE_{name.upper()}" for name in Settings.model_fields}
-COMPONENT = ROOT / "deploy" / "k8s" / "kafka-security"
+COMPONENT = ROOT / "deploy" / "k8s" / "components" / "kafka-security"
 
 
 def as_settings(env: dict[str, str]) -> Settings:
@@ -41,16 +41,17 @@ def test_the_k8s_component_reads_its_credentials_from_a_secret() -> None:
     patches: list[dict[str, Any]] = []
     for patch in kustomization["patches"]:
         patches += [d for d in yaml.safe_load_all((COMPONENT / patch["path"]).read_text()) if d]
-    deployments = {}
+    workloads = {}  # every pod template that talks to Kafka: the services and the topics Job
     for path in (ROOT / "deploy" / "k8s").glob("*.yaml"):
         for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc.get("kind") == "Deployment":
-                deployments[doc["metadata"]["name"]] = doc
-    assert {p["metadata"]["name"] for p in patches} == set(deployments)
+            if doc and doc.get("kind") in ("Deployment", "Job"):
+                workloads[doc["kind"], doc["metadata"]["name"]] = doc
+    assert {(p["kind"], p["metadata"]["name"]) for p in patches} == set(workloads)
     for patch in patches:
         pod = patch["spec"]["template"]["spec"]
         [container] = pod["containers"]
-        [target] = deployments[patch["metadata"]["name"]]["spec"]["template"]["spec"]["containers"]
+        workload = workloads[patch["kind"], patch["metadata"]["name"]]
+        [target] = workload["spec"]["template"]["spec"]["containers"]
         assert container["name"] == target["name"]
         [volume] = pod["volumes"]
         keys = {item["key"]: item["path"] for item in volume["secret"]["items"]}

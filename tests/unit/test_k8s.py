@@ -1,4 +1,4 @@
-"""The Kubernetes manifests, built with kustomize (alone and with both optional components)
+"""The Kubernetes manifests, built with kustomize (alone and with every optional component)
 and checked: against the API's schemas of a current Kubernetes (kubernetes-validate
 --strict), against the Pod Security "restricted" profile, and against the code."""
 
@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 
 K8S = ROOT / "deploy" / "k8s"
 KUBERNETES = "1.37.0"  # the newest version kubernetes-validate knows
-COMPONENTS = ("servicemonitor", "keda")
+COMPONENTS = ("servicemonitor", "keda", "kafka-security")
 SERVICES = ("ingester", "normalizer", "enricher")
 FIELDS = {f"NEWSWIRE_{name.upper()}" for name in Settings.model_fields}
 KUSTOMIZE_VERSION = "v5.5.0"
@@ -64,7 +64,7 @@ def base() -> list[Doc]:
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory: pytest.TempPathFactory) -> list[Doc]:
-    """The manifests with both optional components, as a user's kustomization takes them."""
+    """The manifests with every optional component, as a user's kustomization takes them."""
     tmp = tmp_path_factory.mktemp("k8s")
     shutil.copytree(K8S, tmp / "k8s")
     (tmp / "site").mkdir()
