@@ -24,7 +24,7 @@ from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
 from ..core.transform import Failure, Output, Produce, encode
 from .feedlist import FeedListFile, FeedSpec
-from .fetch import FetchConfig, Fetcher, Limits, Timeouts, make_client
+from .fetch import FetchConfig, Fetcher, Limits, Timeouts
 from .metrics import IngesterMetrics
 from .poller import PollOutcome, PollPolicy, initial_state, poll_feed
 from .schedule import Backoff, Bounds
@@ -148,8 +148,7 @@ class Ingester:
     # -- main loop -----------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        client = make_client(self.fetch_config)
-        self.fetcher = Fetcher(client, self.fetch_config)
+        self.fetcher = Fetcher(self.fetch_config)
         self._reload(force=True)
         await self.store.start()
         self._ready = True
@@ -182,7 +181,7 @@ class Ingester:
                 await flusher
             await self._flush()
             await self.store.stop()
-            await client.aclose()
+            await self.fetcher.aclose()
 
     def _reload(self, force: bool = False) -> None:
         feeds, changed, error = self.feed_file.current()
