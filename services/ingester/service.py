@@ -97,6 +97,7 @@ class Ingester:
         self._outboxes: dict[int, _Outbox] = {}
         self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
         self._ready = False
+        self._health: dict[str, int] = {}
         self.probe = BrokerProbe(self.store.topics)
         self.scans = 0
 
@@ -328,14 +329,25 @@ class Ingester:
                 ok = False
             if ok:
                 for state in box.states:
+                    self._health_moved(state)
                     self.store.states[state.source_id] = state
                 produced = sum(1 for o in box.outputs if o.topic == self.raw_topic)
                 self.metrics.produced.labels(NAME, self.raw_topic).inc(produced)
             for waiter in box.waiters:
                 if not waiter.done():
                     waiter.set_result(ok)
-        if boxes:
-            self._export_health()
+
+    def _health_moved(self, state: SourceState) -> None:
+        """Move one feed between the health counts (a pass over all feeds is too dear)."""
+        sid = state.source_id
+        if sid not in self.feeds or not self.store.owns(sid):
+            return
+        old = self.store.states.get(sid)
+        before = old.health if old else "new"
+        if before != state.health:
+            for health, step in ((before, -1), (state.health, 1)):
+                self._health[health] = self._health.get(health, 0) + step
+                self.m.feeds.labels(health).set(self._health[health])
 
     def _export_health(self) -> None:
         counts = dict.fromkeys(("healthy", "backing_off", "failing", "new"), 0)
@@ -343,6 +355,7 @@ class Ingester:
             if self.store.owns(sid):
                 state = self.store.states.get(sid)
                 counts[state.health if state else "new"] += 1
+        self._health = counts
         for health, n in counts.items():
             self.m.feeds.labels(health).set(n)
 

@@ -19,7 +19,9 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> list[tuple[Network, str]]:
-    return [(ipaddress.ip_network(cidr), name) for cidr, name in rows]
+    """The blocks, most specific first (so a block inside another gets its own name)."""
+    table = [(ipaddress.ip_network(cidr), name) for cidr, name in rows]
+    return sorted(table, key=lambda row: -row[0].prefixlen)
 
 
 # IANA IPv4 Special-Purpose Address Registry (RFC 6890 and updates), plus multicast and the
@@ -58,7 +60,6 @@ SPECIAL_V6 = _table(
         ("2001:db8::/32", "documentation"),
         ("2620:4f:8000::/48", "AS112 direct delegation"),
         ("3fff::/20", "documentation"),
-        ("5f00::/16", "segment routing (SRv6 SIDs)"),
     ]
 )
 GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
@@ -69,6 +70,7 @@ OUTSIDE_GLOBAL_V6 = _table(
         ("64:ff9b:1::/48", "NAT64 local-use"),
         ("100::/64", "discard-only"),
         ("100:0:0:1::/64", "dummy prefix"),
+        ("5f00::/16", "segment routing (SRv6 SIDs)"),
         ("fc00::/7", "unique-local"),
         ("fe80::/10", "link-local"),
         ("fec0::/10", "site-local"),
@@ -123,7 +125,7 @@ def refusal(address: Address, allow: Sequence[Network] = ()) -> str | None:
             continue
         why = _v4_refusal(v4)
         if why:
-            return f"an {form} form of {v4}, {why}"
+            return f"the {form} form of {v4}, {why}"
     if form == "IPv4-compatible":
         return "an IPv4-compatible address (deprecated, never routed)"
     if form in ("IPv4-mapped", "6to4", "Teredo", "NAT64"):

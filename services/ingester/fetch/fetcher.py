@@ -31,7 +31,7 @@ from .errors import (
     TransportError,
 )
 from .guard import AddressRefused, Guard, GuardedResolver, Lookup, NotResolved, system_lookup
-from .headers import BadLocation, http_date, location, max_age, validator
+from .headers import BadLocation, host_problem, http_date, location, max_age, validator
 from .hosts import HostGate
 from .retry_after import parse_retry_after
 
@@ -286,8 +286,9 @@ def _parse(url: str) -> URL:
         raise RefusedURL(url, f"not a valid URL: {exc}") from None
     if scheme not in ("http", "https"):
         raise RefusedURL(url, f"scheme {scheme!r} refused: only http and https")
-    if not host:
-        raise RefusedURL(url, "no host")
+    problem = host_problem(host)
+    if problem:
+        raise RefusedURL(url, problem)
     if port is None or not 0 < port < 65536:
         raise RefusedURL(url, "port out of range")
     return parsed

@@ -8,6 +8,7 @@ makes a valid http(s) URL (``BadLocation`` otherwise).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -17,6 +18,7 @@ from yarl import URL
 MAX_VALIDATOR = 1024
 MAX_AGE_S = 366 * 24 * 3600.0
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?([0-9]{1,12})", re.I | re.ASCII)
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?", re.ASCII)
 
 
 class BadLocation(ValueError):
@@ -53,6 +55,21 @@ def max_age(cache_control: str | None) -> float | None:
     return min(MAX_AGE_S, float(found.group(1))) if found else None
 
 
+def host_problem(host: str | None) -> str | None:
+    """Why ``host`` (a URL's ASCII host) is not a host name or IP address, or None."""
+    if not host:
+        return "no host"
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return None
+    except ValueError:
+        pass
+    name = host[:-1] if host.endswith(".") else host
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
+        return f"host {host[:100]!r} is not a valid host name"
+    return None
+
+
 def location(base: URL, value: str) -> URL:
     """The absolute http(s) URL a redirect points to; ``BadLocation`` when it has none."""
     value = value.strip(" \t")
@@ -67,8 +84,9 @@ def location(base: URL, value: str) -> URL:
         raise BadLocation(f"Location {value[:100]!r} is not a valid URL: {exc}") from None
     if scheme not in ("http", "https"):
         raise BadLocation(f"Location {value[:100]!r}: scheme {scheme!r} refused")
-    if not host:
-        raise BadLocation(f"Location {value[:100]!r} has no host")
+    problem = host_problem(host)
+    if problem:
+        raise BadLocation(f"Location {value[:100]!r}: {problem}")
     if port is None or not 0 < port < 65536:
         raise BadLocation(f"Location {value[:100]!r}: port out of range")
     return target
