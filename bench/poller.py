@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,10 +63,20 @@ def fetch_count(ingester: Ingester) -> float:
     )
 
 
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(f"{field}:"))
+    return int(line.split()[1]) / 1024
+
+
 def rss_mb() -> float:
     """The current resident set of this process."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+    return _status_mb("VmRSS")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (``ru_maxrss`` would carry its parent's over exec)."""
+    return _status_mb("VmHWM")
 
 
 async def gets(
@@ -175,7 +184,7 @@ def row(args: argparse.Namespace) -> None:
         figures = asyncio.run(bare_httpx(urls, args.baseline_seconds, args.concurrency))
     else:
         figures = asyncio.run(newswire(args.bootstrap, urls, args.seconds, args.concurrency))
-    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["rss_mb"] = peak_rss_mb()
     print(json.dumps(figures), flush=True)
 
 

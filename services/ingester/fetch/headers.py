@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -63,6 +64,11 @@ def host_problem(host: str | None) -> str | None:
         ipaddress.ip_address(host.split("%", 1)[0])
         return None
     except ValueError:
+        pass
+    try:
+        socket.inet_aton(host)  # 127.1, 2130706433, 0x7f000001: what some resolvers map
+        return f"host {host[:100]!r} is an IPv4 address in a non-canonical form"
+    except OSError:
         pass
     name = host[:-1] if host.endswith(".") else host
     if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
