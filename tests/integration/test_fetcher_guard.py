@@ -122,3 +122,18 @@ async def test_other_spellings_of_loopback_are_refused(web: WebServer, host: str
     with pytest.raises(RefusedURL):
         await fetcher(allow=()).fetch(f"http://{host}:{web.port}/g/spelled")
     assert len(web.requests) == before
+
+
+async def test_a_proxy_from_the_environment_is_used_and_targets_are_still_checked(
+    web: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("no_proxy", "NO_PROXY", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{web.port}")  # the proxy: trusted
+    resolver = Resolver({"feeds.test": [["127.0.0.2"]], "internal.test": [["127.0.0.1"]]})
+    web.route("http://feeds.test/g/proxied", Reply(200, body=b"through the proxy"))
+    f = fetcher(allow=PUBLIC, lookup=resolver)
+    assert (await f.fetch("http://feeds.test/g/proxied")).body == b"through the proxy"
+    with pytest.raises(RefusedURL, match=r"internal\.test resolves to 127\.0\.0\.1"):
+        await f.fetch("http://internal.test/g/admin")
+    assert web.hits("http://internal.test/g/admin") == []
