@@ -45,7 +45,7 @@ NASTY_VALUES = [
 
 def _code(coding: str, data: bytes) -> bytes:
     if coding in ("gzip", "x-gzip"):
-        return gzip.compress(data)
+        return gzip.compress(data, mtime=0)  # the same bytes on every replay
     if coding == "deflate":
         return zlib.compress(data)
     if coding == "br":
