@@ -137,3 +137,43 @@ async def test_a_proxy_from_the_environment_is_used_and_targets_are_still_checke
     with pytest.raises(RefusedURL, match=r"internal\.test resolves to 127\.0\.0\.1"):
         await f.fetch("http://internal.test/g/admin")
     assert web.hits("http://internal.test/g/admin") == []
+
+
+FORMS = {
+    "2002:7f00:1::": "6to4 form of 127.0.0.1",
+    "2002:a9fe:a9fe::1": "6to4 form of 169.254.169.254",
+    "64:ff9b::7f00:1": "NAT64 form of 127.0.0.1",
+    "64:ff9b::a00:1": "NAT64 form of 10.0.0.1",
+    "64:ff9b:1::a00:1": "NAT64 local-use",
+    "2001:0:4136:e378:8000:63bf:80ff:fffe": "Teredo form of 127.0.0.1",
+    "::ffff:10.0.0.1": "IPv4-mapped form of 10.0.0.1",
+    "::ffff:7f00:1": "IPv4-mapped form of 127.0.0.1",
+    "::7f00:1": "IPv4-compatible form of 127.0.0.1",
+    "fec0::1": "site-local",
+    "fd00::1": "unique-local",
+    "fe80::1": "link-local",
+}
+
+
+@pytest.mark.parametrize("address", sorted(FORMS))
+async def test_every_embedded_ipv4_form_is_refused_by_name_and_as_a_literal(
+    web: WebServer, address: str
+) -> None:
+    f = fetcher(allow=(), lookup=Resolver({"form.test": [[address]]}))
+    guarded = f.guard.socket_factory
+    leaked: list[str] = []
+
+    def tripwire(info):  # type: ignore[no-untyped-def]
+        sock = guarded(info)  # the guard's own check comes first
+        if info[4][0] not in ("127.0.0.1", "::1"):  # a test never connects off this machine
+            sock.close()
+            leaked.append(info[4][0])
+            raise OSError("the guard let an address through")
+        return sock
+
+    f.guard.socket_factory = tripwire  # type: ignore[method-assign]
+    with pytest.raises(RefusedURL, match=rf"form\.test resolves to .*{FORMS[address]}"):
+        await f.fetch(f"http://form.test:{web.port}/g/form")
+    with pytest.raises(RefusedURL, match=FORMS[address]):
+        await f.fetch(f"http://[{address}]:{web.port}/g/form")
+    assert leaked == [] and web.hits("/g/form") == []
