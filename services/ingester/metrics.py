@@ -16,7 +16,7 @@ class IngesterMetrics:
         self.fetches = Counter(
             "newswire_fetches_total",
             "Feed fetches by outcome (200, 304, 4xx, 5xx, timeout, too_large, refused, "
-            "redirect_loop, transport, parse_error).",
+            "redirect_loop, bad_response, transport, parse_error).",
             ["outcome"],
             registry=r,
         )

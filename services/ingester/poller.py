@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from ..core.records import HttpMeta, RawItem, Source, SourceState
 from .feedlist import FeedSpec
-from .fetch import Fetcher, FetchError, FetchResult, HttpStatus
+from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_text, media_type
 from .items import Counts, FetchContext, raw_items
 from .parsers import FeedParseError, parse_feed
 from .schedule import Backoff, Bounds, Hints, health_after, next_interval
@@ -37,6 +39,13 @@ class PollOutcome:
     duration_s: float = 0.0
     problems: list[str] = field(default_factory=list)
     page_failures: int = 0
+
+
+PARSE_THREADS = 2
+"""Feeds are parsed in a pool of their own, this small: parsing holds the interpreter lock
+most of the time, so more threads only add switching between them, and each thread's
+allocations (a malloc arena per thread) add to the resident memory of the process."""
+_parsers = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="feed-parse")
 
 
 def initial_state(spec: FeedSpec) -> SourceState:
@@ -107,9 +116,10 @@ async def poll_feed(
 
     try:
         # In a worker thread: a huge feed must not stall the other feeds' fetches and timeouts.
-        feed = await asyncio.to_thread(
-            parse_feed, result.body, content_type=result.content_type, url=result.url
+        parse = functools.partial(
+            parse_feed, result.body, content_type=media_type(result.content_type), url=result.url
         )
+        feed = await asyncio.get_running_loop().run_in_executor(_parsers, parse)
     except FeedParseError as exc:
         new = _failure(state, "parse_error", str(exc), now, policy, None)
         new = new.model_copy(update=moved)
@@ -196,17 +206,7 @@ async def _attach_pages(items: list[RawItem], fetcher: Fetcher) -> tuple[list[Ra
             failures += 1
             out.append(item)
             continue
-        html = page.body.decode(_charset(page.content_type), "replace")
+        # Off the event loop: decoding megabytes must not stall the other feeds.
+        html = await asyncio.to_thread(decode_text, page.body, page.content_type)
         out.append(item.model_copy(update={"page_html": html}))
     return out, failures
-
-
-def _charset(content_type: str | None) -> str:
-    if content_type and "charset=" in content_type.lower():
-        value = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"')
-        try:
-            "".encode(value)
-            return value
-        except LookupError:
-            pass
-    return "utf-8"

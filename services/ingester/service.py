@@ -24,7 +24,7 @@ from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
 from ..core.transform import Failure, Output, Produce, encode
 from .feedlist import FeedListFile, FeedSpec
-from .fetch import FetchConfig, Fetcher, Limits, Timeouts, make_client
+from .fetch import FetchConfig, Fetcher, Limits, Timeouts
 from .metrics import IngesterMetrics
 from .poller import PollOutcome, PollPolicy, initial_state, poll_feed
 from .schedule import Backoff, Bounds
@@ -91,6 +91,7 @@ class Ingester:
         self._fetch_slots = asyncio.Semaphore(settings.fetch_concurrency)
         self._feed_series: set[str] = set()  # feeds with per-feed series exported
         self._ready = False
+        self._health: dict[str, int] = {}
         self.probe = BrokerProbe(self.store.topics)
         self.scans = 0
 
@@ -142,8 +143,7 @@ class Ingester:
     # -- main loop -----------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        client = make_client(self.fetch_config)
-        self.fetcher = Fetcher(client, self.fetch_config)
+        self.fetcher = Fetcher(self.fetch_config)
         self._reload(force=True)
         await self.store.start()
         self._ready = True
@@ -176,7 +176,7 @@ class Ingester:
                 await flusher
             await self._flush()
             await self.store.stop()
-            await client.aclose()
+            await self.fetcher.aclose()
 
     def _reload(self, force: bool = False) -> None:
         feeds, changed, error = self.feed_file.current()
@@ -290,6 +290,7 @@ class Ingester:
         outputs = [*(self._item_output(i) for i in items), *extra, self._state_output(state)]
 
         def remember() -> None:
+            self._health_moved(state)
             self.store.states[state.source_id] = state
 
         return await self.store.outbox.put(self.store.topic_partition(sid), outputs, remember)
@@ -304,7 +305,18 @@ class Ingester:
         if committed:
             produced = sum(1 for o in committed if o.topic == self.raw_topic)
             self.metrics.produced.labels(NAME, self.raw_topic).inc(produced)
-            self._export_health()
+
+    def _health_moved(self, state: SourceState) -> None:
+        """Move one feed between the health counts (a pass over all feeds is too dear)."""
+        sid = state.source_id
+        if sid not in self.feeds or not self.store.owns(sid):
+            return
+        old = self.store.states.get(sid)
+        before = old.health if old else "new"
+        if before != state.health:
+            for health, step in ((before, -1), (state.health, 1)):
+                self._health[health] = self._health.get(health, 0) + step
+                self.m.feeds.labels(health).set(self._health[health])
 
     def _export_health(self) -> None:
         counts = dict.fromkeys(("healthy", "backing_off", "failing", "new"), 0)
@@ -314,6 +326,7 @@ class Ingester:
                 owned.add(spec.url)
                 state = self.store.states.get(sid)
                 counts[state.health if state else "new"] += 1
+        self._health = counts
         for health, n in counts.items():
             self.m.feeds.labels(health).set(n)
         # A feed that left the list, or whose partition went to another replica, has no

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -32,6 +33,7 @@ log = get_logger(__name__)
 PartitionsCallback = Callable[[set[int]], Awaitable[None]]
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def partition_for(key: str, partitions: int) -> int:
     """The partition Kafka's default partitioner picks for ``key``."""
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions

@@ -16,6 +16,7 @@ import pytest
 from services.core.loop import StreamLoop
 from tests.conftest import ROOT
 
+from .fetching import close_fetchers
 from .webserver import WebServer
 
 pytestmark = pytest.mark.integration
@@ -84,3 +85,10 @@ async def web() -> AsyncIterator[WebServer]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture(autouse=True)
+async def _close_fetchers() -> AsyncIterator[None]:
+    """Every fetcher a test made (``fetching.fetcher``) is closed after it."""
+    yield
+    await close_fetchers()

@@ -10,38 +10,19 @@ from collections.abc import AsyncIterator
 from email.utils import formatdate
 
 import brotli
-import httpx
 import pytest
+from yarl import URL
 
 from services.ingester.fetch import (
-    FetchConfig,
-    Fetcher,
     FetchTimeout,
     HttpStatus,
-    Limits,
     RedirectLoop,
     RefusedURL,
-    Timeouts,
     TooLarge,
-    make_client,
 )
 
+from .fetching import fetcher
 from .webserver import Reply, Request, WebServer
-
-LOCAL = ("127.0.0.1/32",)
-
-
-def fetcher(**limits: float) -> Fetcher:
-    config = FetchConfig(
-        timeouts=Timeouts(total_s=limits.pop("total_s", 10.0)),
-        limits=Limits(
-            max_body_bytes=int(limits.pop("max_body_bytes", 1024 * 1024)),
-            min_host_interval_s=limits.pop("min_host_interval_s", 0.0),
-        ),
-        user_agent="newswire-test/1 (+https://example.org/contact)",
-        allow_networks=LOCAL,
-    )
-    return Fetcher(make_client(config), config)
 
 
 async def test_200_then_304_with_validators(web: WebServer) -> None:
@@ -84,7 +65,7 @@ async def test_retry_after_seconds_embargoes_the_host(web: WebServer, status: in
         await f.fetch(url)
     assert err.value.status == status and err.value.retry_after_s == 120
     assert err.value.outcome == ("4xx" if status == 429 else "5xx")
-    assert 110 < f.gate.embargo_remaining(httpx.URL(url)) <= 120
+    assert 110 < f.gate.embargo_remaining(URL(url)) <= 120
 
 
 async def test_retry_after_http_date(web: WebServer) -> None:
@@ -143,9 +124,8 @@ async def test_redirect_loops_and_too_many_redirects(web: WebServer) -> None:
 async def test_private_addresses_are_refused_directly_and_after_a_redirect(
     web: WebServer,
 ) -> None:
-    strict = FetchConfig()  # nothing allowed
     with pytest.raises(RefusedURL, match="loopback"):
-        await Fetcher(make_client(strict), strict).fetch(web.url("/f/anything"))
+        await fetcher(allow=()).fetch(web.url("/f/anything"))
     before = len(web.requests)
     url = web.route("/f/to-private", Reply(302, {"Location": "http://10.0.0.1/internal"}))
     with pytest.raises(RefusedURL, match=r"10\.0\.0\.1, a private address"):

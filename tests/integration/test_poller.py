@@ -8,7 +8,7 @@ from services.ingester.feedlist import FeedSpec
 from services.ingester.poller import PollPolicy, initial_state, poll_feed
 from services.ingester.schedule import Backoff, Bounds
 
-from .test_fetcher import fetcher
+from .fetching import fetcher
 from .webserver import Reply, Request, WebServer
 
 NOW = datetime(2024, 10, 22, 12, tzinfo=UTC)

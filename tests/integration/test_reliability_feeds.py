@@ -17,7 +17,7 @@ import pytest
 from services.ingester.feedlist import FeedSpec
 from services.ingester.poller import PollOutcome, initial_state, poll_feed
 
-from .test_fetcher import fetcher
+from .fetching import fetcher
 from .test_poller import NOW, POLICY, rss
 from .webserver import Reply, Request, WebServer
 

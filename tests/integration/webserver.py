@@ -35,14 +35,17 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified
 
 
 class WebServer:
-    def __init__(self) -> None:
+    """Serves on ``host`` (127.0.0.1 unless told: 127.0.0.2, ::1...), on ``port`` or a free one."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
         self.routes: dict[str, Handler] = {}
         self.requests: list[Request] = []
         self._server: asyncio.Server | None = None
-        self.port = 0
+        self.port = port
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._handle, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -50,7 +53,8 @@ class WebServer:
             self._server.close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path}"
 
     def route(self, path: str, handler: Handler | Reply) -> str:
         self.routes[path] = handler if callable(handler) else (lambda _r, h=handler: h)

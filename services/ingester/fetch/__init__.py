@@ -1,8 +1,10 @@
 """The HTTP fetcher for feeds and article pages: polite, bounded, and SSRF-safe."""
 
-from .addresses import check_url
+from .addresses import refusal
+from .charsets import charset, decode_text, media_type
 from .config import FetchConfig, Limits, Timeouts
 from .errors import (
+    BadResponse,
     FetchError,
     FetchTimeout,
     HttpStatus,
@@ -11,25 +13,32 @@ from .errors import (
     TooLarge,
     TransportError,
 )
-from .fetcher import Fetcher, FetchResult, make_client
+from .fetcher import Fetcher, FetchResult
+from .guard import Guard, Lookup, system_lookup
 from .hosts import HostGate
 from .retry_after import parse_retry_after
 
 __all__ = [
+    "BadResponse",
     "FetchConfig",
     "FetchError",
     "FetchResult",
     "FetchTimeout",
     "Fetcher",
+    "Guard",
     "HostGate",
     "HttpStatus",
     "Limits",
+    "Lookup",
     "RedirectLoop",
     "RefusedURL",
     "Timeouts",
     "TooLarge",
     "TransportError",
-    "check_url",
-    "make_client",
+    "charset",
+    "decode_text",
+    "media_type",
     "parse_retry_after",
+    "refusal",
+    "system_lookup",
 ]

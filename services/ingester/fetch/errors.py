@@ -6,7 +6,12 @@ FetchError                 base; ``url`` and ``outcome``
 ├── FetchTimeout           "timeout": connect, read or total time ran out
 ├── HttpStatus             "4xx" / "5xx": ``status``, and ``retry_after_s`` (429, 503)
 ├── RedirectLoop           "redirect_loop": a URL came back, or too many redirects
-└── TransportError         "transport": connection refused, TLS, protocol, decoding
+├── BadResponse            "bad_response": a Location that is no http(s) URL, an unknown
+│                          or corrupt Content-Encoding
+└── TransportError         "transport": connection refused or reset, TLS, malformed HTTP
+
+Nothing else leaves ``Fetcher.fetch``: a poll's failure path (count, backoff, health,
+metric) runs for every way a fetch can fail.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ class HttpStatus(FetchError):
 
 class RedirectLoop(FetchError):
     outcome = "redirect_loop"
+
+
+class BadResponse(FetchError):
+    outcome = "bad_response"
 
 
 class TransportError(FetchError):

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-import httpx
+from yarl import URL
 
 
 @dataclass
@@ -27,20 +27,20 @@ class HostGate:
     _hosts: dict[str, _Host] = field(default_factory=dict)
 
     @staticmethod
-    def key(url: httpx.URL) -> str:
-        return f"{url.scheme}://{url.host}:{url.port or ''}"
+    def key(url: URL) -> str:
+        return f"{url.scheme}://{url.raw_host}:{url.port or ''}"
 
-    def block(self, url: httpx.URL, seconds: float) -> None:
+    def block(self, url: URL, seconds: float) -> None:
         """Embargo the host for ``seconds`` (Retry-After on 429 and 503)."""
         host = self._hosts.setdefault(self.key(url), _Host(asyncio.Semaphore(self.per_host)))
         host.embargo_until = max(host.embargo_until, self.clock() + seconds)
 
-    def embargo_remaining(self, url: httpx.URL) -> float:
+    def embargo_remaining(self, url: URL) -> float:
         host = self._hosts.get(self.key(url))
         return max(0.0, host.embargo_until - self.clock()) if host else 0.0
 
     @asynccontextmanager
-    async def slot(self, url: httpx.URL) -> AsyncIterator[None]:
+    async def slot(self, url: URL) -> AsyncIterator[None]:
         """Wait for the host's turn; hold one of its concurrent slots meanwhile."""
         key = self.key(url)
         host = self._hosts.setdefault(key, _Host(asyncio.Semaphore(self.per_host)))

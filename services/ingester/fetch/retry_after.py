@@ -1,23 +1,24 @@
-"""Parsing Retry-After: delta-seconds or an HTTP date."""
+"""Parsing Retry-After: ASCII delta-seconds or an HTTP date, nothing else."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
+
+from .headers import http_date
 
 MAX_S = 24 * 3600.0
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    if value is None or not value.strip():
+    """Seconds to wait (at most a day), or None when the value is neither form."""
+    if value is None:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return min(MAX_S, float(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    value = value.strip(" \t")
+    if not value or len(value) > 64:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    if value.isascii() and value.isdigit():
+        return MAX_S if len(value) > 9 else min(MAX_S, float(int(value)))
+    when = http_date(value)
+    if when is None:
+        return None
     return min(MAX_S, max(0.0, (when - now).total_seconds()))
