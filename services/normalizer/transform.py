@@ -20,8 +20,8 @@ from ..core.topics import ARTICLES
 from ..core.transform import Produce, Record
 from .canonical import canonical_url
 from .dedup import DuplicateWindow, near_signature
-from .embeds import cut_embeds
-from .extract import Page, extract_page
+from .embeds import cut_embeds, take_html_embeds
+from .extract import Page
 from .language import detect_language
 from .litter import remove_litter
 from .metrics import NormalizerMetrics
@@ -50,22 +50,23 @@ def _urls(found: list[str], base: str | None) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u and "pic.twitter.com" not in u))
 
 
-def article_body(item: RawItem) -> Body:
+def article_body(item: RawItem, page: Page | None = None) -> Body:
     """Clean text, embeds, links, images, and what the page itself said."""
-    page: Page | None = None
-    html = item.content_html or item.summary_html or ""
+    html, found = take_html_embeds(item.content_html or item.summary_html or "")
     flat, links, images = parse_html(html) if html else ("", [], [])
     if item.content_text:
         raw = item.content_text
-    elif item.page_html:
-        page = extract_page(item.page_html, item.link)
-        raw = page.text or flat
-        _, links, images = parse_html(item.page_html)
+    elif page is not None and page.text:
+        raw, links, images = page.text, page.links, page.images
     else:
         raw = flat
     paragraphs, embeds = cut_embeds(_paragraphs(raw))
+    paragraphs = remove_litter(paragraphs)
+    embeds = found + (page.embeds if page is not None else []) + embeds
+    if not paragraphs and embeds:  # the article is the post: it stays the text
+        paragraphs, embeds = [line for e in embeds for line in e.text.split("\n")], []
     return Body(
-        text="\n\n".join(remove_litter(paragraphs)),
+        text="\n\n".join(paragraphs),
         embeds=embeds,
         page=page,
         links=_urls(links, item.link),
@@ -80,7 +81,8 @@ def article_id(item: RawItem, canonical: str | None) -> str:
 
 
 def normalize(item: RawItem) -> Article:
-    body = article_body(item)
+    page = Page(item.page_html, item.link) if item.page_html and not item.content_text else None
+    body = article_body(item, page)
     text, embeds, page = body.text, body.embeds, body.page
     if not text:
         raise TransformError(f"item {item.item_id} from {item.source.uri} has no text")
