@@ -1,7 +1,8 @@
 """Article pages: the main text and the page's metadata, from one parse of the page.
 
 The text is trafilatura's main-content extraction (its balanced settings, comments left
-out, tables kept). Embedded posts are cut out of the page first (``embeds.take_embeds``).
+out, tables kept), with the article's lead put back when the extraction left it out
+(``lead.py``). Embedded posts are cut out of the page first (``embeds.take_embeds``).
 Should the extraction find nothing, trafilatura's defaults are tried (comments
 included: on some pages the only text is filed as comments), so a page never yields
 less than trafilatura alone finds.
@@ -24,6 +25,7 @@ from trafilatura.settings import Document, set_date_params
 
 from ..core.records import Embed
 from .embeds import take_embeds
+from .lead import find_lead
 from .locate import TextIndex, anchor_blocks, article_region, common_ancestor
 
 
@@ -98,8 +100,14 @@ class Page:
 
     @cached_property
     def text(self) -> str:
-        """The article text; empty when there is none."""
-        return self.main_text
+        """The article text: the lead, then the main content; empty when there is none."""
+        text = self.main_text
+        if not text or self.index is None:
+            return text
+        first = self.anchors[0] if self.anchors else None
+        found = self.meta
+        lead = find_lead(self.index, text, found.description, found.title, self.region, first)
+        return f"{lead}\n{text}" if lead else text
 
     @cached_property
     def canonical_url(self) -> str | None:

@@ -1,11 +1,11 @@
 """Where a piece of extracted text sits in the page it came from.
 
-Main-content extraction returns text, not the page's elements; the article's links and
-images, and where its byline is, need the elements back. The page's text nodes (those of ``<body>``,
-outside scripts and styles) are joined once, in document order, into one string; a
-snippet is searched in it word by word (any whitespace between words, markup between
-them allowed), and the smallest element that holds the text nodes where the match
-starts and ends is the snippet's element.
+Main-content extraction returns text, not the page's elements; the lead, the article's
+links and images, and its byline need the elements back. The page's text nodes (those
+of ``<body>``, outside scripts and styles) are joined once, in document order, into one
+string; a snippet is searched in it word by word (any whitespace between words, markup
+between them allowed), and the smallest element that holds the text nodes where the
+match starts and ends is the snippet's element.
 """
 
 from __future__ import annotations

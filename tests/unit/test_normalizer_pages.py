@@ -1,6 +1,6 @@
 """Article pages: what main-content extraction drops or mangles, and what the normalizer
-does about it (embedded posts, the article's links, a page read the same way however
-often, a page whose text is filed as comments, hostile pages)."""
+does about it (the lead, embedded posts, the article's links, litter at the end, a page
+read the same way however often, hostile links)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ BODY = "".join(
     f"strike, now in its fourth day, would end on Friday after talks.</p>"
     for n in range(1, 6)
 )
+LEAD = (
+    "The strike that stranded thousands of travellers on the islands is over, the "
+    "harbour authority says."
+)
 
 
 def page(head: str = "", header: str = "", body: str = BODY, after: str = "") -> str:
@@ -41,6 +45,39 @@ def item(html: str, revision: int = 1) -> RawItem:
         format="rss", link="https://news.example.org/ferry", page_html=html,
         published=Timestamp(), fetched_at=NOW, first_seen_at=NOW,
     )  # fmt: skip
+
+
+def test_a_lead_outside_the_body_that_the_description_names_comes_first() -> None:
+    html = page(
+        head=f'<meta name="description" content="{LEAD}">',
+        header=f'<div class="teaser-text">{LEAD}</div>',
+    )
+    assert LEAD not in (trafilatura.extract(html) or "")  # dropped as page furniture
+    text = normalize(item(html)).text
+    assert text.startswith(LEAD + "\n\n") and "Paragraph 1 of the story" in text
+    assert text.count(LEAD) == 1
+
+
+def test_a_lead_marked_as_one_comes_first_without_a_description() -> None:
+    html = page(header=f'<div class="article-teaser"><p>{LEAD}</p></div>')
+    assert LEAD not in (trafilatura.extract(html) or "")
+    assert normalize(item(html)).text.startswith(LEAD + "\n\n")
+
+
+def test_teasers_of_other_stories_bylines_and_captions_are_no_lead() -> None:
+    other = "Another story entirely: the council voted on the new budget for the harbour."
+    html = page(
+        head=f'<meta name="description" content="{other}">',
+        header=(
+            '<p class="intro-byline">By Ana Ferreira, 22.10.2024 10:00</p>'
+            f'<ul class="teaser-list"><li><p class="teaser">{other}</p></li></ul>'
+            '<figure><figcaption class="summary">The ferry terminal on Monday, when the '
+            "strike began and nobody sailed.</figcaption></figure>"
+        ),
+    )
+    found = Page(html, "https://news.example.org/ferry")
+    assert found.text == found.main_text  # no lead added
+    assert "Another story" not in found.text and "Ana Ferreira" not in found.text
 
 
 def test_an_embedded_post_takes_only_itself_out_of_the_text() -> None:
