@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
@@ -27,6 +28,13 @@ from ..core.records import Embed
 from .embeds import take_embeds
 from .lead import find_lead
 from .locate import TextIndex, anchor_blocks, article_region, common_ancestor
+
+_UNREAD = XPath(
+    "//script[not(@type='application/ld+json' or @type='application/settings+json')]|//style"
+)
+"""What no step reads (the metadata reads JSON-LD): dropped once after the parse, so that
+every later copy of the page (trafilatura's extraction makes four) is smaller. The
+extracted text is the same with or without them (on all 990 pages of bench.pages)."""
 
 
 def _date(value: str | None) -> datetime | None:
@@ -59,7 +67,11 @@ class Page:
         self.url = url
         tree = load_html(html) if html.strip() else None
         self.tree: HtmlElement | None = tree if isinstance(tree, HtmlElement) else None
-        self.embeds: list[Embed] = take_embeds(self.tree) if self.tree is not None else []
+        self.embeds: list[Embed] = []
+        if self.tree is not None:
+            for unread in _UNREAD(self.tree):
+                unread.drop_tree()
+            self.embeds = take_embeds(self.tree)
 
     @cached_property
     def meta(self) -> Document:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 NOT_TEXT = {"script", "style", "noscript", "template", "head", "title", "svg"}
@@ -32,27 +33,19 @@ class TextIndex:
         root = body if body is not None else tree
         owners: list[HtmlElement] = []
         parts: list[str] = []
-
-        def add(owner: HtmlElement, text: str | None) -> None:
-            if text:
-                owners.append(owner)
-                parts.append(text)
-
-        add(root, root.text)
-        open_elements, children = [root], [iter(root)]
-        while children:  # depth first, in document order, without recursion
-            child = next(children[-1], None)
-            if child is None:
-                done = open_elements.pop()
-                children.pop()
-                if open_elements:
-                    add(open_elements[-1], done.tail)
-            elif isinstance(child.tag, str) and child.tag not in NOT_TEXT:
-                add(child, child.text)
-                open_elements.append(child)
-                children.append(iter(child))
-            else:  # comments, scripts, styles: their tail is text, their content is not
-                add(open_elements[-1], child.tail)
+        walk = iterwalk(root, events=("start", "end", "comment", "pi"))
+        for event, element in walk:  # document order: an element's text, then its tail
+            if event == "start":
+                if element.tag in NOT_TEXT:
+                    walk.skip_subtree()  # its content is no text, its tail is
+                elif element.text:
+                    owners.append(element)
+                    parts.append(element.text)
+            elif element.tail and element is not root:
+                parent = element.getparent()
+                if parent is not None:
+                    owners.append(parent)
+                    parts.append(element.tail)
         self.text = "".join(parts)
         self._owners = owners
         self._starts = []

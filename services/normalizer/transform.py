@@ -46,7 +46,7 @@ class Body:
 
 
 def _urls(found: list[str], base: str | None) -> list[str]:
-    urls = (canonical_url(u, base) for u in found)
+    urls = (canonical_url(u, base) for u in dict.fromkeys(found))
     return list(dict.fromkeys(u for u in urls if u and "pic.twitter.com" not in u))
 
 
