@@ -5,13 +5,15 @@ read the same way however often, hostile links)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import lxml.html
 import trafilatura
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.core.records import RawItem, Source, Timestamp
+from services.core.records import RawItem, Source, SourceState, Timestamp
+from services.ingester.files import read_seed, seed_items
 from services.normalizer.extract import Page
 from services.normalizer.locate import TextIndex
 from services.normalizer.transform import normalize
@@ -199,3 +201,21 @@ def test_hostile_pages_are_read_without_failing(pieces: list[str]) -> None:
     assert found.title is None or isinstance(found.title, str)
     assert isinstance(found.authors, list)
     assert found.published is None or found.published.tzinfo is not None
+
+
+def test_an_html_file_of_a_whole_page_is_read_as_a_page(tmp_path: Path) -> None:
+    head = (
+        '<link rel="canonical" href="https://news.example.org/ferry">'
+        '<meta property="article:published_time" content="2024-10-22T10:00:00+02:00">'
+    )
+    (tmp_path / "ferry.html").write_text(page(head=head), encoding="utf-8")
+    (tmp_path / "note.html").write_text("<p>A short note on the ferry timetable.</p>")
+    state = SourceState(source_id="s", kind="file", uri="ferry.html")
+    [saved] = seed_items(read_seed(tmp_path, tmp_path / "ferry.html"), state, NOW)[0]
+    article = normalize(saved)
+    assert article.text.startswith("Ferry strike to end\n\nParagraph 1 of the story")
+    assert "Home" not in article.text and "Terms of use" not in article.text
+    assert article.canonical_url == "https://news.example.org/ferry"
+    assert article.published_at_source == "page"
+    [fragment] = seed_items(read_seed(tmp_path, tmp_path / "note.html"), state, NOW)[0]
+    assert normalize(fragment).text == "A short note on the ferry timetable."  # flattened
