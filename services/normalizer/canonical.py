@@ -22,9 +22,9 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
     sorted query; relative URLs resolved against ``base``. None if not http(s)."""
     url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    try:
+    try:  # a malformed link (bad IPv6 literal, port out of range) is no URL, not a crash
+        if base:
+            url = urljoin(base, url)
         parts = urlsplit(url)
         port = parts.port
     except ValueError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 BANDS = 8
@@ -23,17 +23,32 @@ MIN_WORDS = 40
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_BYTE_BITS = [[bit for bit in range(8) if value >> bit & 1] for value in range(256)]
+
+
 def simhash(text: str, shingle: int = 3) -> int:
+    """64-bit SimHash of the word ``shingle``-grams (BLAKE2b, 8 bytes, big-endian).
+
+    Bit b is set when more grams have it set than not. The bits are counted byte column
+    by byte column (how many grams have each byte value in each of the 8 positions), not
+    gram by gram and bit by bit: the same result, in a fraction of the time."""
     words = _WORD.findall(text.lower())
     if not words:
         return 0
-    counts = [0] * 64
-    grams = [" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))]
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            counts[bit] += 1 if h >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if counts[bit] > 0)
+    if len(words) < shingle:
+        grams = [" ".join(words)]
+    else:
+        shifted = (words[i:] for i in range(shingle))  # gram i is words i .. i + shingle - 1
+        grams = [" ".join(gram) for gram in zip(*shifted, strict=False)]
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g.encode(), digest_size=8).digest() for g in grams])
+    ones = [0] * 64
+    for position in range(8):
+        low = (7 - position) * 8  # big-endian: the first byte holds the highest bits
+        for value, count in Counter(digests[position::8]).items():
+            for bit in _BYTE_BITS[value]:
+                ones[low + bit] += count
+    return sum(1 << bit for bit in range(64) if 2 * ones[bit] > len(grams))
 
 
 def _bands(value: int) -> list[tuple[int, int]]:

@@ -1,12 +1,14 @@
 """The normalizer's per-item transform: ``RawItem`` -> ``Article``.
 
-Text comes from the article page when the ingester fetched it (main-content extraction),
-else from the item's HTML or plain text. Embedded social posts are cut out into
-``embeds``, page litter is removed, and the rest is one paragraph per block.
+Text comes from the article page (main-content extraction) when the ingester fetched it
+or the item is an HTML file of a whole page, else from the item's HTML or plain text.
+Embedded social posts are cut out into ``embeds``, page litter is removed, and the rest
+is one paragraph per block.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +22,8 @@ from ..core.topics import ARTICLES
 from ..core.transform import Produce, Record
 from .canonical import canonical_url
 from .dedup import DuplicateWindow, near_signature
-from .embeds import cut_embeds
-from .extract import Page, extract_page
+from .embeds import cut_embeds, take_html_embeds
+from .extract import Page
 from .language import detect_language
 from .litter import remove_litter
 from .metrics import NormalizerMetrics
@@ -46,31 +48,48 @@ class Body:
 
 
 def _urls(found: list[str], base: str | None) -> list[str]:
-    urls = (canonical_url(u, base) for u in found)
+    urls = (canonical_url(u, base) for u in dict.fromkeys(found))
     return list(dict.fromkeys(u for u in urls if u and "pic.twitter.com" not in u))
 
 
-def article_body(item: RawItem) -> Body:
+def article_body(item: RawItem, page: Page | None = None) -> Body:
     """Clean text, embeds, links, images, and what the page itself said."""
-    page: Page | None = None
-    html = item.content_html or item.summary_html or ""
-    flat, links, images = parse_html(html) if html else ("", [], [])
-    if item.content_text:
-        raw = item.content_text
-    elif item.page_html:
-        page = extract_page(item.page_html, item.link)
-        raw = page.text or flat
-        _, links, images = parse_html(item.page_html)
+    if page is not None and page.text:
+        raw, links, images, found = page.text, page.links, page.images, page.embeds
     else:
-        raw = flat
+        html, found = take_html_embeds(item.content_html or item.summary_html or "")
+        flat, links, images = parse_html(html) if html else ("", [], [])
+        raw = item.content_text or flat
+        if page is not None and item.page_html:  # a fetched page's posts, with no text
+            found = page.embeds + found
     paragraphs, embeds = cut_embeds(_paragraphs(raw))
+    paragraphs = remove_litter(paragraphs)
+    embeds = found + embeds
+    if not paragraphs and embeds:  # the article is the post: it stays the text
+        paragraphs, embeds = [line for e in embeds for line in e.text.split("\n")], []
     return Body(
-        text="\n\n".join(remove_litter(paragraphs)),
+        text="\n\n".join(paragraphs),
         embeds=embeds,
         page=page,
         links=_urls(links, item.link),
         images=_urls(images, item.link),
     )
+
+
+_WHOLE_PAGE = re.compile(r"<(html|body)[\s>]", re.I)
+
+
+def article_page(item: RawItem) -> Page | None:
+    """The article's page: the one the ingester fetched, or an HTML file (seeds folder)
+    that is a whole page rather than an article's markup, unless the item has its text."""
+    if item.content_text:
+        return None
+    if item.page_html:
+        return Page(item.page_html, item.link)
+    html = item.content_html
+    if item.format == "html" and html and _WHOLE_PAGE.search(html):
+        return Page(html, item.link)
+    return None
 
 
 def article_id(item: RawItem, canonical: str | None) -> str:
@@ -80,7 +99,7 @@ def article_id(item: RawItem, canonical: str | None) -> str:
 
 
 def normalize(item: RawItem) -> Article:
-    body = article_body(item)
+    body = article_body(item, article_page(item))
     text, embeds, page = body.text, body.embeds, body.page
     if not text:
         raise TransformError(f"item {item.item_id} from {item.source.uri} has no text")

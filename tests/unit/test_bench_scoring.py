@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from bench.attribution_scoring import Attribution, Score, core, pair, prf
+from bench.pages_scoring import Tally, cases, corpus_folder, read_page
 from bench.polnear import documents, panels, parse_ann
 
 ANN = (
@@ -116,3 +118,36 @@ def test_re3d_documents_and_their_gold_mentions() -> None:
     for doc in docs:
         for m in doc.mentions:
             assert doc.text[m.start : m.end] == m.text
+
+
+def test_page_snippets_count_as_trafilaturas_evaluation_counts_them(tmp_path: Path) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "cache" / "a.html").write_bytes(
+        b'<html><head><meta charset="windows-1252"></head><body>caf\xe9</body></html>'
+    )
+    (tmp_path / "eval" / "b.html").write_text("<html><body>b</body></html>")
+    gold = {
+        "https://a.example/": {"file": "a.html", "with": ["one  two", "three"], "without": ["x"]},
+        "label::b": {"file": "b.html", "with": ["b"], "without": ["y", "z"]},
+        "https://missing.example/": {"file": "gone.html", "with": ["q"], "without": ["r"]},
+    }
+    (tmp_path / "evaldata.json").write_text(json.dumps(gold))
+    first, second = cases(tmp_path)  # the page whose file is missing is left out
+    assert first.url == "https://a.example/" and second.url is None
+    assert "café" in read_page(first)  # decoded by its declared charset
+    tally = Tally()
+    missed, leaked = tally.add(first, "one\ntwo and x")  # whitespace does not count
+    assert (missed, leaked) == (["three"], ["x"])
+    tally.add(second, "")
+    assert (tally.tp, tally.fn, tally.fp, tally.tn, tally.pages, tally.empty) == (1, 2, 1, 2, 2, 1)
+    assert tally.precision == 0.5 and tally.recall == 1 / 3
+    assert tally.f1 == 2 * 1 / (2 * 1 + 1 + 2)
+
+
+def test_the_page_corpus_is_found_in_a_checkout_or_its_corpus_folder(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "evaldata.json").write_text("{}")
+    assert corpus_folder(tmp_path) == tmp_path / "tests"
+    with pytest.raises(FileNotFoundError, match="adbar/trafilatura"):
+        corpus_folder(tmp_path / "tests" / "nothing")

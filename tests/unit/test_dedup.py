@@ -1,3 +1,9 @@
+import hashlib
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from services.normalizer.dedup import DuplicateWindow, near_signature, simhash
 
 STORY = (
@@ -19,6 +25,35 @@ OTHER = (
 def test_simhash_is_close_for_near_copies_and_far_for_other_stories() -> None:
     assert (simhash(STORY) ^ simhash(SYNDICATED)).bit_count() <= 6
     assert (simhash(STORY) ^ simhash(OTHER)).bit_count() > 12
+
+
+def simhash_by_definition(text: str, shingle: int = 3) -> int:
+    """Gram by gram, bit by bit: what signatures already published were computed as."""
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return 0
+    counts = [0] * 64
+    for i in range(max(1, len(words) - shingle + 1)):
+        gram = " ".join(words[i : i + shingle])
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if h >> bit & 1 else -1
+    return sum(1 << bit for bit in range(64) if counts[bit] > 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ferry", "strike", "Ende", "näher", "a", "b", "x1"]), max_size=60),
+    st.integers(min_value=1, max_value=4),
+)
+def test_simhash_is_the_same_as_by_its_definition(words: list[str], shingle: int) -> None:
+    text = " ".join(words)
+    assert simhash(text, shingle) == simhash_by_definition(text, shingle)
+
+
+def test_simhash_of_a_story_is_the_same_as_by_its_definition() -> None:
+    for text in (STORY, SYNDICATED, OTHER):
+        assert simhash(text) == simhash_by_definition(text)
 
 
 def test_exact_and_near_copies_point_to_the_first_article() -> None:

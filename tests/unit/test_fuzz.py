@@ -46,6 +46,17 @@ def test_canonical_urls_are_stable_and_clean(url: str) -> None:
 
 
 @FAST
+@given(st.text(max_size=80), st.one_of(st.none(), st.text(max_size=40)))
+def test_canonical_url_never_raises(url: str, base: str | None) -> None:
+    found = canonical_url(url, base)  # a malformed link is no URL, not a failed article
+    assert found is None or found.startswith(("http://", "https://"))
+
+
+def test_a_malformed_ip_literal_is_no_url() -> None:
+    assert canonical_url("http://[ccpa-preferences]", "https://news.example.org/a") is None
+
+
+@FAST
 @given(st.text(max_size=2000))
 def test_text_cleaning_keeps_words_and_is_idempotent(text: str) -> None:
     cleaned = clean_text(text)

@@ -67,6 +67,25 @@ def test_litter_lines_go_and_real_sentences_stay() -> None:
     ]
 
 
+def test_appeals_at_the_end_go_and_the_same_words_inside_stay() -> None:
+    paragraphs = [
+        "Subscribers to the ferry company's newsletter were told of the strike first.",
+        "Sailings resume on Saturday, the company said.",
+        "Read more: Unions accept the revised pay offer",
+        "Sign up for our morning newsletter to get the news first.",
+        "Follow The Harbour Gazette on Twitter and Facebook.",
+        "© 2024 The Harbour Gazette. All rights reserved.",
+    ]
+    assert remove_litter(paragraphs) == paragraphs[:2]
+    assert remove_litter(paragraphs[4:]) == paragraphs[4:5]  # never all of the text
+    news = [
+        "The streaming service reported results on Tuesday.",
+        "It added two million subscribers, and users can download the app from today.",
+        "The findings were first reported in a newsletter, and copyright lawyers agreed.",
+    ]
+    assert remove_litter(news) == news  # about subscribers, not asking the reader
+
+
 def test_embedded_post_residue_becomes_an_embed() -> None:
     paragraphs = [
         "A long introductory paragraph that explains what happened at the summit yesterday " * 3,
