@@ -63,6 +63,11 @@ class Claim(Contract):
     cue: Cue | None
     content: Span
     kind: Literal["direct", "indirect", "mixed", "according_to", "embed"]
+    rule: str = Field(
+        description="The name of the rule that found the claim (the enricher's rule table, "
+        "docs/enricher.md): e.g. verb-clause, according-to, quote-continued; embed for an "
+        "embedded post."
+    )
     hedges: list[str] = Field(default_factory=list)
     parent: str | None = Field(default=None, description="claim_id of the enclosing claim.")
     check_worthiness: float = Field(ge=0.0, le=1.0)

@@ -171,3 +171,13 @@ PRONOUNS = {
 """Pronouns a source may be, and the entity types each can refer to (nearest first)."""
 
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
+"""Objects that are an addressee or a pronoun, not a content."""
+
+CLAUSE_SPEECH = words("say tell claim write argue insist add note")
+"""Verbs whose content is a clause, not an action they do ("said legalizing it ...")."""
+
+BY_DOING = words("by after before while when upon in besides")
+"""Prepositions whose gerund's subject is the clause's: "X began by saying Y" (not "for":
+"X was criticised for saying Y")."""

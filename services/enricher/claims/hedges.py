@@ -7,7 +7,7 @@ Looked for in the cue, the words that modify it, and the content: "allegedly",
 
 from __future__ import annotations
 
-from typing import Any
+from spacy.tokens import Doc
 
 from .cues import words
 
@@ -22,7 +22,7 @@ WORDS = words(
 HEDGING_CUES = frozenset({"allege", "claim", "suggest", "speculate", "rumor", "rumour", "imply"})
 
 
-def hedges(doc: Any, cue_token: int | None, content: tuple[int, int]) -> list[str]:
+def hedges(doc: Doc, cue_token: int | None, content: tuple[int, int]) -> list[str]:
     found: set[str] = set()
     if cue_token is not None:
         cue = doc[cue_token]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+
+from spacy.tokens import Doc, Token
 
 OPENING = '\u201c\u2018\u00ab"'
 CLOSING = '\u201d\u2019\u00bb"'
@@ -23,7 +24,7 @@ _PAIR = re.compile(
 )
 
 
-def text_of(doc: Any) -> str:
+def text_of(doc: Doc) -> str:
     """The text of a Doc, kept: spaCy rebuilds ``doc.text`` from its tokens on every call."""
     cached = doc.user_data.get("newswire.text")
     if cached is None:
@@ -36,7 +37,7 @@ def quote_pairs(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _PAIR.finditer(text)]
 
 
-def token_span(tokens: Iterable[Any]) -> tuple[int, int]:
+def token_span(tokens: Iterable[Token]) -> tuple[int, int]:
     """The character span from the first to the last of ``tokens``."""
     toks = list(tokens)
     first = min(t.idx for t in toks)

@@ -1,0 +1,121 @@
+"""The kinds of cue a rule starts from: the anchor of its patterns (which words can be the
+cue, from the lists of ``cues.py``), the cue's span and lemma, and the words that look like
+a cue but are not one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from .cues import ADJECTIVES, CLAUSE_SPEECH, EVIDENTIAL, NOUN_PREPOSITIONS, NOUNS, VERBS
+from .found import Range
+from .patterns import Bound, Node, Pattern, anchor, one_of
+from .spans import token_span
+from .subjects import passive
+
+
+def _never(tok: Token) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class CueKind:
+    name: str
+    attrs: Mapping[str, object]
+    """The anchor's token attributes."""
+    span: Callable[[Token, Bound], Range]
+    lemma: Callable[[Token], str]
+    excluded: Callable[[Token], bool] = _never
+    """An anchor that is no cue of this kind."""
+
+    def pattern(self, *nodes: Node, **attrs: object) -> Pattern:
+        """A pattern anchored on this kind of cue; ``attrs`` narrow the anchor's
+        (``LEMMA=one_of(...)``: only these cue words)."""
+        return [anchor({**self.attrs, **attrs}), *nodes]
+
+
+def lower_lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def verb_span(cue: Token, bound: Bound) -> Range:
+    """The verb with its auxiliaries and negation just before it and a particle just
+    after it: "have separately alleged", "didn't disclose", "pointed out"."""
+    first = cue
+    for c in cue.children:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < cue.i and cue.i - c.i <= 3:
+            first = c if c.i < first.i else first
+    particles = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
+    return token_span([first, cue, *particles])
+
+
+def opens_content(tok: Token) -> bool:
+    """The gerund that a clause-taking cue's content starts with ("said seeing X was Y"):
+    what was said, not a cue of its own."""
+    head = tok.head
+    return (
+        tok.dep_ == "xcomp"
+        and tok.tag_ == "VBG"
+        and tok.i == head.i + 1
+        and head.lemma_.lower() in CLAUSE_SPEECH
+        and not passive(head)
+    )
+
+
+VERB = CueKind(
+    name="verb",
+    attrs={"POS": "VERB", "LEMMA": one_of(VERBS), "DEP": {"NOT_IN": ["amod", "compound"]}},
+    span=verb_span,
+    lemma=lower_lemma,
+    excluded=opens_content,
+)
+"""Verbs of saying, reporting and thinking."""
+
+
+def according_span(cue: Token, bound: Bound) -> Range:
+    to = bound["to"][0]
+    return cue.idx, to.idx + len(to.text)
+
+
+ACCORDING = CueKind(
+    name="according",
+    attrs={"LOWER": "according"},
+    span=according_span,
+    lemma=lambda tok: "according to",
+)
+""""according to"."""
+
+
+def noun_span(cue: Token, bound: Bound) -> Range:
+    """The noun, with its preposition when that marks the content ("support for")."""
+    preposition = bound.get("preposition")
+    return token_span([cue, preposition[0]]) if preposition else token_span([cue])
+
+
+NOUN = CueKind(
+    name="noun",
+    attrs={"POS": "NOUN", "LEMMA": one_of(NOUNS | frozenset(NOUN_PREPOSITIONS))},
+    span=noun_span,
+    lemma=lower_lemma,
+)
+"""Nouns that carry a claim: "the claim that", "her support for"."""
+
+
+ADJECTIVE = CueKind(
+    name="adjective",
+    attrs={"POS": "ADJ", "LOWER": one_of(ADJECTIVES), "DEP": "acomp"},
+    span=lambda cue, bound: token_span([cue.head, cue]),
+    lemma=lambda tok: tok.lower_,
+)
+"""Adjectives of belief: "is confident that"."""
+
+
+INFERENCE = CueKind(
+    name="inference",
+    attrs={"POS": one_of(["VERB", "AUX"]), "LEMMA": one_of(EVIDENTIAL)},
+    span=lambda cue, bound: token_span([cue]),
+    lemma=lower_lemma,
+)
+"""Verbs that mark a statement as inference: "appears", "seems"."""
