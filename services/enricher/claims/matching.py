@@ -1,15 +1,15 @@
-"""Running the rule table over a parse: one ``DependencyMatcher`` with every rule's
-patterns, then at each cue word the rule of highest priority that applies."""
+"""Running the rule table over a parse: one matcher with every rule's patterns (spaCy's
+``DependencyMatcher`` format, matched from their anchors: ``anchored.py``), then at each
+cue word the rule of highest priority that applies."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
 
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
-from spacy.vocab import Vocab
 
+from .anchored import AnchoredMatcher
 from .found import Found, Page
 from .patterns import Bound
 from .rules import RULES, Rule
@@ -30,10 +30,10 @@ def node_names(rule: Rule) -> list[str]:
 NODE_NAMES = {rule.name: node_names(rule) for rule in RULES}
 
 
-@lru_cache(maxsize=2)
-def matcher(vocab: Vocab) -> DependencyMatcher:
-    """Every rule's patterns, under the rule's name (built once per vocabulary)."""
-    built = DependencyMatcher(vocab, validate=True)
+@lru_cache(maxsize=1)
+def matcher() -> AnchoredMatcher:
+    """Every rule's patterns, under the rule's name (built once)."""
+    built = AnchoredMatcher()
     for rule in RULES:
         built.add(rule.name, rule.patterns)
     return built
@@ -45,9 +45,7 @@ def find(doc: Doc, page: Page) -> list[Found]:
     at: dict[int, dict[str, dict[str, set[int]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(set))
     )
-    strings = doc.vocab.strings
-    for key, token_ids in matcher(doc.vocab)(doc):
-        name = strings[key]
+    for name, token_ids in matcher()(doc):
         nodes = at[token_ids[0]][name]
         for node, i in zip(names[name], token_ids, strict=True):
             nodes[node].add(i)
