@@ -1,19 +1,25 @@
-"""Claims of the seed article: the attributions a careful reader finds, with their sources."""
+"""Claims of the seed article: the attributions a careful reader finds, with their sources;
+and the entities of its embedded post."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from services.core.records import Article, Claim
-from services.enricher.analysis import analyse
+from services.enricher.analysis import Analysis, analyse
 from services.normalizer.transform import normalize
 from tests.unit.test_normalizer import seed_article
 
 
 @lru_cache(maxsize=1)
-def seed() -> tuple[Article, list[Claim]]:
+def analysed() -> tuple[Article, Analysis]:
     article = normalize(seed_article())
-    return article, analyse(article.text, article.title, article.embeds).claims
+    return article, analyse(article.text, article.title, article.embeds)
+
+
+def seed() -> tuple[Article, list[Claim]]:
+    article, analysis = analysed()
+    return article, analysis.claims
 
 
 def by_cue(text: str) -> list[Claim]:
@@ -109,3 +115,16 @@ def test_the_embedded_post_is_attributed_to_its_author() -> None:
     assert embeds[0].source is not None and embeds[0].source.name == "Damian Boeselager"
     assert embeds[0].content.text == article.embeds[0].text
     assert "(@d_boeselager)" in embeds[0].source.text
+
+
+def test_the_embedded_post_has_entities_for_its_author_and_the_people_it_names() -> None:
+    article, analysis = analysed()
+    post = article.embeds[0].text
+    embedded = {e.name: e for e in analysis.entities if e.embed == 0}
+    assert embedded["Damian Boeselager"].type == "PERSON"
+    assert embedded["Orb\u00e1n"].type == "PERSON"
+    assert all(post[m.start : m.end] == m.text for e in embedded.values() for m in e.mentions)
+    [claim] = [c for c in analysis.claims if c.kind == "embed"]
+    assert claim.source is not None
+    assert claim.source.entity_id == embedded["Damian Boeselager"].entity_id
+    assert "Orb\u00e1n" not in {e.name for e in analysis.entities if e.embed is None}

@@ -50,19 +50,26 @@ RULE_NAMES = (*(rule.name for rule in RULES), *TEXT_RULES, EMBED_RULE)
 
 
 def extract_claims(
-    doc: Doc, entities: Sequence[Entity], embeds: Sequence[Embed] = ()
+    doc: Doc,
+    entities: Sequence[Entity],
+    embeds: Sequence[Embed] = (),
+    posts: Sequence[Doc] = (),
 ) -> list[Claim]:
-    """The claims of ``doc`` (its entities link sources), then one per embedded post."""
+    """The claims of ``doc`` (its entities link sources), then one per embedded post
+    (``posts``: the posts' parsed texts, in order; the author's entity, when ``entities``
+    has it, is the claim's source)."""
     text = text_of(doc)
     page = Page(text, quote_pairs(text))
     found = find(doc, page) + [f for finder in TEXT_FINDERS for f in finder(doc, page)]
     found = _merged(found)
     found = _untangled(_merged(found + quotations(doc, page, found)))
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
-    known = mentions(entities)
+    known = mentions([e for e in entities if e.embed is None])
     drafts = [_claim(doc, f, page.quotes, known) for f in found]
     claims = _nest(drafts, found)
-    claims += [_embed_claim(i, e) for i, e in enumerate(embeds)]
+    parsed = list(posts) if posts else [nlp()(e.text) for e in embeds]
+    pairs = enumerate(zip(embeds, parsed, strict=True))
+    claims += [_embed_claim(i, e, post, entities) for i, (e, post) in pairs]
     return claims
 
 
@@ -180,16 +187,24 @@ def _nest(claims: list[Claim], found: list[Found]) -> list[Claim]:
     return out
 
 
-def _embed_claim(index: int, embed: Embed) -> Claim:
+def _embed_claim(index: int, embed: Embed, post: Doc, entities: Sequence[Entity]) -> Claim:
     who = " ".join(p for p in (embed.author, f"({embed.handle})" if embed.handle else None) if p)
+    author = next(
+        (e for e in entities if e.embed == index and e.name == (embed.author or "").strip()),
+        None,
+    )
     return Claim(
         claim_id=stable_id("embed", str(index), embed.text),
-        source=ClaimSource(text=who or embed.platform, name=embed.author or embed.handle),
+        source=ClaimSource(
+            text=who or embed.platform,
+            name=embed.author or embed.handle,
+            entity_id=author.entity_id if author is not None else None,
+        ),
         cue=None,
         content=Span(start=0, end=len(embed.text), text=embed.text),
         kind="embed",
         rule=EMBED_RULE,
         hedges=[],
-        check_worthiness=check_worthiness(nlp()(embed.text), (0, len(embed.text)), True, False),
+        check_worthiness=check_worthiness(post, (0, len(post.text)), True, False),
         embed=index,
     )
