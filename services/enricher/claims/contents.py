@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .cues import OBJECT_CONTENT, PERSONAL, PREPOSITION_CONTENT, SPEECH
+from .cues import ADDRESSING, FORWARD, OBJECT_CONTENT, PERSONAL, PREPOSITION_CONTENT, SPEECH
 from .found import Page, Range
 from .patterns import Bound
-from .spans import after_colon, text_of, token_span, trim, with_quotes
+from .spans import after_colon, opens, text_of, token_span, trim, with_quotes
 
 COLON_REACH = 7
 """Tokens between a cue verb and the colon that opens its content, at most."""
@@ -31,12 +31,28 @@ def colon_within_reach(tok: Token) -> Token | None:
 
 
 def after_the_colon(cue: Token, bound: Bound) -> Range | None:
-    """After "X wrote:" or "X told reporters on Monday:", the rest of the paragraph (or
-    the next one)."""
+    """After "X wrote:" or "X told reporters on Monday:", the rest of the paragraph; or
+    the next paragraph when the cue has said nothing yet: a quotation that opens it, or
+    any paragraph after a cue with no object but an addressee or a "the following"."""
     colon = colon_within_reach(cue)
     if colon is None:
         return None
-    return after_colon(text_of(cue.doc), colon.idx + 1)
+    text = text_of(cue.doc)
+    found = after_colon(text, colon.idx + 1)
+    if found is None or "\n" not in text[colon.idx : found[0]]:
+        return found
+    return found if opens(text, found[0]) or _open(cue, colon) else None
+
+
+def _open(cue: Token, colon: Token) -> bool:
+    """The cue has no content before the colon: no object, or only one that names the
+    addressee ("told reporters:") or points ahead ("wrote the following:"). Else the
+    colon introduces something else, which the text may not hold ("used the reports to
+    urge support for Kiev:" before an embedded post that was cut out)."""
+    objects = [c for c in cue.children if c.dep_ == "dobj" and c.i < colon.i]
+    if not objects or cue.lemma_.lower() in ADDRESSING:
+        return True
+    return all(any(t.lower_ in FORWARD for t in o.subtree) for o in objects)
 
 
 def object_and_predicate(cue: Token, bound: Bound) -> Range:

@@ -22,6 +22,7 @@ from ...core.ids import stable_id
 from ...core.records import Claim, ClaimSource, Cue, Embed, Entity, Span
 from ..pipeline import nlp
 from . import quotes
+from .checks import CLASS_CHECKS
 from .colon import RULE as COLON_RULE
 from .colon import colon
 from .cues import RELATIVE
@@ -61,8 +62,8 @@ def extract_claims(
     text = text_of(doc)
     page = Page(text, quote_pairs(text))
     found = find(doc, page) + [f for finder in TEXT_FINDERS for f in finder(doc, page)]
-    found = _merged(found)
-    found = _untangled(_merged(found + quotations(doc, page, found)))
+    found = _merged(_kept(page, doc, found))
+    found = _untangled(_merged(found + _kept(page, doc, quotations(doc, page, found))))
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     known = mentions([e for e in entities if e.embed is None])
     drafts = [_claim(doc, f, page.quotes, known) for f in found]
@@ -71,6 +72,11 @@ def extract_claims(
     pairs = enumerate(zip(embeds, parsed, strict=True))
     claims += [_embed_claim(i, e, post, entities) for i, (e, post) in pairs]
     return claims
+
+
+def _kept(page: Page, doc: Doc, found: list[Found]) -> list[Found]:
+    """The findings that pass the checks every finding must pass (``checks.py``)."""
+    return [f for f in found if all(check(page, doc, f) for check in CLASS_CHECKS)]
 
 
 def _merged(found: list[Found]) -> list[Found]:

@@ -102,8 +102,9 @@ def active(cue: Token, bound: Bound) -> bool:
     return not subjects.passive(cue)
 
 
-def colon_within_reach(cue: Token, bound: Bound) -> bool:
-    return contents.colon_within_reach(cue) is not None
+def colon_opens_content(cue: Token, bound: Bound) -> bool:
+    """A colon closes the cue's clause, and what it introduces is in the text."""
+    return contents.after_the_colon(cue, bound) is not None
 
 
 def object_is_content(cue: Token, bound: Bound) -> bool:
@@ -116,6 +117,10 @@ VERB_CHECKS = (
     checks.sourced_unless_passive,
     checks.source_outside_content,
 )
+"""For a cue verb whose content is a clause of the parse, the text after a colon, or a
+noun phrase the verb takes as what it claims ("denied the report")."""
+PROPOSITION_CHECKS = (*VERB_CHECKS, checks.proposition)
+"""For a cue verb whose content is not a clause by construction: it must be one."""
 CLAUSE_MARK = "that"
 
 
@@ -125,6 +130,7 @@ def _verb(
     patterns: list[Pattern],
     content: ContentBuilder,
     when: tuple[Condition, ...] = (),
+    checked: tuple[Check, ...] = VERB_CHECKS,
 ) -> Rule:
     """A rule on a cue verb: its source is the verb's subject (or agent, or the subject
     of the verb it hangs on); its content is settled with whole quotations."""
@@ -136,7 +142,7 @@ def _verb(
         content=content,
         source=subjects.of_verb,
         settle=contents.settle_quoting,
-        checks=VERB_CHECKS,
+        checks=checked,
         when=when,
     )
 
@@ -148,7 +154,7 @@ RULES: tuple[Rule, ...] = (
         10,
         [VERB.pattern(edge(CUE, ".*", "colon", ORTH=":"))],
         contents.after_the_colon,
-        when=(colon_within_reach,),
+        when=(colon_opens_content,),
     ),
     # "Clinton called Trump a liar"
     _verb(
@@ -227,6 +233,7 @@ RULES: tuple[Rule, ...] = (
             )
         ],
         contents.passive_subject,
+        checked=PROPOSITION_CHECKS,
     ),
     # "Y, X said" and "The point, X said, is Y" with Y the head clause
     _verb(
@@ -234,6 +241,7 @@ RULES: tuple[Rule, ...] = (
         100,
         [VERB.pattern(edge(CUE, "<--", "clause"), DEP=one_of(["parataxis", "ccomp"]))],
         contents.longer_side,
+        checked=PROPOSITION_CHECKS,
     ),
     # "Since May, X says, prices rose"
     _verb(
@@ -241,6 +249,7 @@ RULES: tuple[Rule, ...] = (
         110,
         [VERB.pattern(edge(CUE, "<++", "clause"), DEP="parataxis")],
         contents.after_parenthetical,
+        checked=PROPOSITION_CHECKS,
     ),
     # "Y, according to X", "According to X, Y"
     Rule(
@@ -251,7 +260,7 @@ RULES: tuple[Rule, ...] = (
         content=contents.according_side,
         source=subjects.of_according,
         settle=contents.settle_quotes,
-        checks=(checks.sourced, checks.three_characters),
+        checks=(checks.sourced, checks.three_characters, checks.proposition),
         according=True,
     ),
     # "X's claim that Y"
