@@ -111,6 +111,7 @@ def test_a_source_with_an_age_is_named_without_it() -> None:
 def test_hedges() -> None:
     assert only("Police said the suspect had reportedly fled to Spain.").hedges == ["reportedly"]
     assert only("Officials alleged that the vote was rigged.").hedges == ["alleged"]
+    assert only("He appeared to say that veterans were weak.").hedges == ["appeared"]
 
 
 def test_nested_claim_has_a_parent() -> None:

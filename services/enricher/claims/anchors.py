@@ -40,15 +40,37 @@ def lower_lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
-def verb_span(cue: Token, bound: Bound) -> Range:
-    """The verb with its auxiliaries and negation just before it and a particle just
-    after it: "have separately alleged", "didn't disclose", "pointed out"."""
-    first = cue
-    for c in cue.children:
-        if c.dep_ in ("aux", "auxpass", "neg") and c.i < cue.i and cue.i - c.i <= 3:
+PREPOSITION_REACH = 3
+"""Tokens from a cue verb to the preposition that belongs to it, at most."""
+
+
+def seeming(cue: Token) -> Token | None:
+    """The verb that hedges a cue it raises: "appeared" in "he appeared to suggest"."""
+    head = cue.head
+    if cue.dep_ == "xcomp" and head.lemma_.lower() in EVIDENTIAL and 0 < cue.i - head.i <= 3:
+        return head
+    return None
+
+
+def _with_auxiliaries(verb: Token) -> Token:
+    """The first of a verb's auxiliaries and negation just before it, else the verb."""
+    first = verb
+    for c in verb.children:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i and verb.i - c.i <= 3:
             first = c if c.i < first.i else first
-    particles = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
-    return token_span([first, cue, *particles])
+    return first
+
+
+def verb_span(cue: Token, bound: Bound) -> Range:
+    """The verb with its auxiliaries and negation just before it (and a verb that hedges
+    it: "appeared to suggest"), a particle just after it, and the preposition that marks
+    its content: "have separately alleged", "didn't disclose", "pointed out", "called
+    for", "commented Tuesday on"."""
+    first = _with_auxiliaries(seeming(cue) or cue)
+    after = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
+    marks = [*bound.get("preposition", ()), *bound.get("mark", ())][:1]
+    after += [m for m in marks if 0 < m.i - cue.i <= PREPOSITION_REACH]
+    return token_span([first, cue, *after])
 
 
 def opens_content(tok: Token) -> bool:

@@ -59,6 +59,14 @@ def sourced_unless_passive(page: Page, doc: Doc, found: Found) -> bool:
     return passive(doc[found.cue_token])
 
 
+def sourced_unless_impersonal(page: Page, doc: Doc, found: Found) -> bool:
+    """As ``sourced_unless_passive``, and a bare participle ("as predicted", "as stated
+    in the report") is a passive without its auxiliary."""
+    if found.cue_token is not None and doc[found.cue_token].tag_ == "VBN":
+        return True
+    return sourced_unless_passive(page, doc, found)
+
+
 def source_outside_content(page: Page, doc: Doc, found: Found) -> bool:
     """A source inside its own content is a misparse."""
     return found.source is None or not found.content[0] <= found.source[0] < found.content[1]

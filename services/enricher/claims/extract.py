@@ -34,7 +34,7 @@ from .matching import find
 from .quotes import quotations
 from .rules import RULES
 from .sources import Mention, mentions, resolve
-from .spans import has_quote, is_quoted, quote_pairs, text_of, token_span, trim
+from .spans import has_quote, is_quoted, quotes_of, text_of, token_span, trim
 from .worthiness import check_worthiness
 
 NAME_PARTS = ("compound", "poss", "appos")
@@ -60,7 +60,7 @@ def extract_claims(
     (``posts``: the posts' parsed texts, in order; the author's entity, when ``entities``
     has it, is the claim's source)."""
     text = text_of(doc)
-    page = Page(text, quote_pairs(text))
+    page = Page(text, quotes_of(doc))
     found = find(doc, page) + [f for finder in TEXT_FINDERS for f in finder(doc, page)]
     found = _merged(_kept(page, doc, found))
     found = _untangled(_merged(found + _kept(page, doc, quotations(doc, page, found))))

@@ -2,13 +2,15 @@
 
 Looked for in the cue, the words that modify it, and the content: "allegedly",
 "reportedly", "vaguely", "unconfirmed", modal "may"/"might"... A cue that itself hedges
-("alleged", "claimed", "suggested") counts as one.
+("alleged", "claimed", "suggested") counts as one, and so does a verb that raises the cue
+("appeared to suggest", "seemed to think").
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from .anchors import seeming
 from .cues import words
 
 WORDS = words(
@@ -31,6 +33,9 @@ def hedges(doc: Doc, cue_token: int | None, content: tuple[int, int]) -> list[st
         for c in cue.children:
             if c.dep_ in ("advmod", "aux", "acomp") and c.lower_ in WORDS:
                 found.add(c.lower_)
+        raising = seeming(cue)
+        if raising is not None:  # "he appeared to suggest"
+            found.add(raising.lower_)
     span = doc.char_span(*content, alignment_mode="expand")
     if span is not None:
         found.update(t.lower_ for t in span if t.lower_ in WORDS)

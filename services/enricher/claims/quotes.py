@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from .cues import SPEECH, TITLE_LOWER
 from .found import Found, Page
 from .spans import closes, opens, text_of, token_span
+from .subjects import quoted_apart
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""
@@ -64,7 +65,7 @@ def _same_sentence(doc: Doc, start: int, end: int) -> Found | None:
     for tok in span.sent:
         if start <= tok.idx < end or tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH:
             continue
-        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and not quoted_apart(c, tok)]
         if subjects:
             return Found(
                 content=(start, end),

@@ -35,6 +35,7 @@ from .cues import (
     PERSONAL,
     PREPOSITION_CONTENT,
     RELATIVE,
+    VERBS,
 )
 from .found import Found, Page, Range
 from .patterns import CUE, Bound, Node, Pattern, child, edge, head, none_of, one_of
@@ -109,6 +110,18 @@ def colon_opens_content(cue: Token, bound: Bound) -> bool:
 
 def object_is_content(cue: Token, bound: Bound) -> bool:
     return contents.object_content(cue)
+
+
+def gapped(cue: Token, bound: Bound) -> bool:
+    """The cue leaves its content to the clause it modifies: "as X said" has no object
+    or clause of its own ("as he welcomed the guests" tells when, not who said what)."""
+    return not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd") for c in cue.children)
+
+
+def not_over_a_cue(cue: Token, bound: Bound) -> bool:
+    """An inference over a cue verb ("he appeared to suggest that Y") is that cue's
+    claim, hedged, not the writer's."""
+    return not any(c.pos_ == "VERB" and c.lemma_.lower() in VERBS for c in bound["complement"])
 
 
 VERB_CHECKS = (
@@ -235,6 +248,21 @@ RULES: tuple[Rule, ...] = (
         contents.passive_subject,
         checked=PROPOSITION_CHECKS,
     ),
+    # "As X pointed out, Y", "Y, as police have said", "Patriot failed, as predicted"
+    _verb(
+        "as-clause",
+        95,
+        [VERB.pattern(child("as", DEP="mark", LOWER="as"), head("clause"), DEP="advcl")],
+        contents.longer_side,
+        when=(gapped,),
+        checked=(
+            checks.has_words,
+            checks.not_a_lone_word,
+            checks.sourced_unless_impersonal,
+            checks.source_outside_content,
+            checks.proposition,
+        ),
+    ),
     # "Y, X said" and "The point, X said, is Y" with Y the head clause
     _verb(
         "parenthetical",
@@ -319,6 +347,7 @@ RULES: tuple[Rule, ...] = (
         content=contents.subject_and_complement,
         source=subjects.nobody,
         settle=contents.settle_trim,
+        when=(not_over_a_cue,),
     ),
 )
 """Every rule on the parse, in order of priority."""

@@ -32,6 +32,20 @@ def text_of(doc: Doc) -> str:
     return str(cached)
 
 
+def quotes_of(doc: Doc) -> list[tuple[int, int]]:
+    """The quotations of a Doc's text (``quote_pairs``), found once."""
+    cached = doc.user_data.get("newswire.quotes")
+    if cached is None:
+        cached = doc.user_data["newswire.quotes"] = quote_pairs(text_of(doc))
+    pairs: list[tuple[int, int]] = cached
+    return pairs
+
+
+def inside_quotation(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The quotation that holds ``start:end``, if one does."""
+    return next(((a, b) for a, b in quotes_of(doc) if a <= start and end <= b), None)
+
+
 def quote_pairs(text: str) -> list[tuple[int, int]]:
     """Spans of quotations, marks included: curly, straight and guillemet pairs."""
     return [(m.start(), m.end()) for m in _PAIR.finditer(text)]

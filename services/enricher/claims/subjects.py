@@ -5,8 +5,9 @@ A cue verb's source is its subject ("X said"), a passive's agent ("was described
 the subject of the verb a conjoined, infinitive or gerund cue hangs on ("X smiled and
 said", "X used the reports to urge", "X responded by saying"), or a name right before a
 subjectless cue. The span leaves out what the parser hung on the subject but is no part of
-the name: a dateline ("WASHINGTON -- President Obama") and asides set off by commas
-("Trump, speaking to veterans,", "Clinton, like Obama,").
+the name: a dateline ("WASHINGTON -- President Obama"), asides set off by commas
+("Trump, speaking to veterans,", "Clinton, like Obama,") and a time at its end ("a panel
+in 2001").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from spacy.tokens import Token
 from .cues import BY_DOING, VERBS
 from .found import Range
 from .patterns import Bound
-from .spans import text_of, token_span, trim
+from .spans import inside_quotation, text_of, token_span, trim
 
 Source = tuple[int | None, Range | None]
 """The source's head token index and its span; ``(None, None)`` when there is none."""
@@ -35,7 +36,7 @@ def of_verb(cue: Token, bound: Bound) -> Source:
 
 def verb_source(tok: Token, is_passive: bool) -> Source:
     for c in tok.children:
-        if c.dep_ == "nsubj":
+        if c.dep_ == "nsubj" and not quoted_apart(c, tok):
             return c.i, _subject(c, tok)
         if is_passive and c.dep_ == "agent":
             objects = [g for g in c.children if g.dep_ == "pobj"]
@@ -64,6 +65,14 @@ def verb_source(tok: Token, is_passive: bool) -> Source:
     return NONE
 
 
+def quoted_apart(subject: Token, cue: Token) -> bool:
+    """The subject is inside a quotation the cue is not in: the quoted words' own
+    subject, which the parser hung on the cue ("“My reaction, that was outrageous,” the
+    strategist said")."""
+    quotation = inside_quotation(subject.doc, subject.idx, subject.idx + len(subject.text))
+    return quotation is not None and not quotation[0] <= cue.idx < quotation[1]
+
+
 def _name_before(tok: Token) -> Source:
     """A finite cue verb without a subject: the name right before it, which the parser
     hung elsewhere ("... of the Washington Post Trump said that ...")."""
@@ -78,14 +87,14 @@ def _name_before(tok: Token) -> Source:
 
 def _subject(subject: Token, cue: Token) -> Range:
     """The subject's words before the cue (or all of them after it), without edge
-    punctuation or a leading "even"."""
+    punctuation, a leading "even" or "both"."""
     if subject.i > cue.i:  # "said Tim Scott, Republican of South Carolina": all of it
         tokens = list(subject.subtree)
     else:
         tokens = [t for t in subject.subtree if t.i < cue.i]
-    tokens = without_asides(subject, without_dateline(tokens))
-    if tokens and tokens[0].lower_ == "even":
-        tokens.pop(0)
+    tokens = without_time(subject, without_asides(subject, without_dateline(tokens)))
+    if tokens and (tokens[0].lower_ == "even" or tokens[0].dep_ == "preconj"):
+        tokens.pop(0)  # "even", and "both" of "both X and Y"
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
@@ -122,6 +131,23 @@ def without_asides(subject: Token, tokens: list[Token]) -> list[Token]:
             if aside and first > subject.i and subject.doc[first - 1].text == ",":
                 cut = first - 1 if cut is None else min(cut, first - 1)
     return tokens if cut is None else [t for t in tokens if t.i < cut]
+
+
+TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def without_time(subject: Token, tokens: list[Token]) -> list[Token]:
+    """Without a time the parser hung on the end of the subject, which dates the
+    attribution, not the source: "an arbitration panel in 2001 found", "a group of
+    doctors in 2015"."""
+    for child in subject.rights:
+        objects = [g for g in child.children if g.dep_ == "pobj"]
+        if child.dep_ != "prep" or not objects or child.right_edge.i != tokens[-1].i:
+            continue
+        when = list(objects[0].subtree)
+        if all(t.ent_type_ in TIME_ENTITIES for t in when):
+            return [t for t in tokens if t.i < child.i]
+    return tokens
 
 
 def trimmed(tokens: list[Token]) -> Range:
