@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from ..core.records import Claim, Embed, Entity
 from .claims import extract_claims
 from .entities import embed_entities, entities_from_doc
 from .pipeline import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_CHARS = 100_000
 """Characters of an article analysed, at most (news articles are far shorter; a page that

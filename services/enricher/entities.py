@@ -21,13 +21,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from ..core.ids import stable_id
 from ..core.records import Embed, Entity, Span
 from .gazetteer import PLACES, WEAPONS
 from .pipeline import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 LITTER = {"loading", "advertisement", "share", "subscribe", "read more"}

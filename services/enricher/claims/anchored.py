@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from .patterns import Pattern
 
-Test = Callable[[Token], bool]
-Relation = Callable[[Token], Sequence[Token]]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Test = Callable[["Token"], bool]
+Relation = Callable[["Token"], Sequence["Token"]]
 
 ATTRIBUTES: dict[str, Callable[[Token], str]] = {
     "ORTH": lambda t: t.text,

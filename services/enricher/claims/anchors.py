@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from .cues import ADJECTIVES, CLAUSE_SPEECH, EVIDENTIAL, NOUN_PREPOSITIONS, NOUNS, VERBS
 from .found import Range
 from .patterns import Bound, Node, Pattern, anchor, one_of
 from .spans import token_span
 from .subjects import passive
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 def _never(tok: Token) -> bool:

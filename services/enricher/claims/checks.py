@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from .cues import REFUSING, RESPONDING, SHORT_CONTENT, WITHHELD
 from .found import Found, Page
 from .spans import has_quote, opens
 from .subjects import passive
 
-Check = Callable[[Page, Doc, Found], bool]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Check = Callable[[Page, "Doc", Found], bool]
 
 
 def has_words(page: Page, doc: Doc, found: Found) -> bool:

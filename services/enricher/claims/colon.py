@@ -4,11 +4,14 @@ paragraph)."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from .cues import NOT_SOURCES, SOURCE_NOUNS
 from .found import Found, Page
 from .spans import after_colon, token_span, trim, with_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""

@@ -6,12 +6,15 @@ and grows it to whole quotations (``settle``)."""
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from .cues import ADDRESSING, FORWARD, OBJECT_CONTENT, PERSONAL, PREPOSITION_CONTENT, SPEECH
 from .found import Page, Range
 from .patterns import Bound
 from .spans import after_colon, opens, text_of, token_span, trim, with_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 COLON_REACH = 7
 """Tokens between a cue verb and the colon that opens its content, at most."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from .found import Found, Page
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 SIGNATURE = re.compile(
     r"[ \t\u00a0]*[\u2015\u2014\u2013][ \t\u00a0]*(?=[A-Z])([^\n,;(\u201c\"]{2,60})"

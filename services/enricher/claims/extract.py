@@ -15,8 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from ...core.ids import stable_id
 from ...core.records import Claim, ClaimSource, Cue, Embed, Entity, Span
@@ -36,6 +35,9 @@ from .rules import RULES
 from .sources import Mention, mentions, resolve
 from .spans import has_quote, is_quoted, quotes_of, text_of, token_span, trim
 from .worthiness import check_worthiness
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 NAME_PARTS = ("compound", "poss", "appos")
 """Children of a source's head that name it: "the WSJ report", "spokesman ... John Kirby"."""

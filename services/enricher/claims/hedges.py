@@ -8,10 +8,13 @@ Looked for in the cue, the words that modify it, and the content: "allegedly",
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .anchors import seeming
 from .cues import words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 WORDS = words(
     """

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from .anchored import AnchoredMatcher
 from .found import Found, Page
 from .patterns import Bound
 from .rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 BY_NAME = {rule.name: rule for rule in RULES}
 KINDS = {kind: rank for rank, kind in enumerate(dict.fromkeys(rule.cue.name for rule in RULES))}

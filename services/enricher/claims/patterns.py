@@ -14,12 +14,15 @@ bound to across every match of the rule at one cue, in text order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 
 Node = dict[str, object]
 Pattern = list[Node]
-Bound = Mapping[str, Sequence[Token]]
+Bound = Mapping[str, Sequence["Token"]]
 
 CUE = "cue"
 

@@ -8,13 +8,15 @@ words (and a paragraph break) stands between them.
 from __future__ import annotations
 
 from dataclasses import replace
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .cues import SPEECH, TITLE_LOWER
 from .found import Found, Page
 from .spans import closes, opens, text_of, token_span
 from .subjects import quoted_apart
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""

@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from . import checks, contents, subjects
 from .anchors import ACCORDING, ADJECTIVE, INFERENCE, NOUN, VERB, CueKind
@@ -40,10 +39,13 @@ from .cues import (
 from .found import Found, Page, Range
 from .patterns import CUE, Bound, Node, Pattern, child, edge, head, none_of, one_of
 
-ContentBuilder = Callable[[Token, Bound], Range | None]
-SourceBuilder = Callable[[Token, Bound], subjects.Source]
-Settle = Callable[[Page, Token, Range], Range]
-Condition = Callable[[Token, Bound], bool]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+ContentBuilder = Callable[["Token", Bound], Range | None]
+SourceBuilder = Callable[["Token", Bound], subjects.Source]
+Settle = Callable[[Page, "Token", Range], Range]
+Condition = Callable[["Token", Bound], bool]
 
 
 @dataclass(frozen=True)

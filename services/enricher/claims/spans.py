@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
 
 OPENING = '\u201c\u2018\u00ab"'
 CLOSING = '\u201d\u2019\u00bb"'

@@ -12,12 +12,15 @@ in 2001").
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from .cues import BY_DOING, VERBS
 from .found import Range
 from .patterns import Bound
 from .spans import inside_quotation, text_of, token_span, trim
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 Source = tuple[int | None, Range | None]
 """The source's head token index and its span; ``(None, None)`` when there is none."""

@@ -18,7 +18,11 @@ statement checkable and consequential, and subtracts what makes it opinion:
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 
 NUMERIC = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"}
 NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WEAPON", "EVENT", "PRODUCT", "LAW"}
