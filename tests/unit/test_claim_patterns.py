@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -66,6 +68,21 @@ def test_the_anchored_matcher_matches_as_spacy_does() -> None:
         assert anchored_matches(doc) == expected, doc.text[:80]
         compared += sum(expected.values())
     assert compared > 150  # the comparison saw many matches, not none
+
+
+WORDS = [
+    "said", "as", "he", "pointed", "out", ",", ".", ":", "\n\n", "according", "to",
+    "the", "claim", "that", "called", "for", "a", "ban", "is", "confident", "appears",
+    "vowed", "denied", "report", "was", "reported", "by", "officials", "\u201c", "\u201d",
+    "support", "concern", "about", "seemed", "think", "Kirby", "who", "says", "it",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+def test_the_anchored_matcher_matches_as_spacy_does_on_any_text(text: str) -> None:
+    doc = nlp()(text)
+    assert anchored_matches(doc) == spacy_matches(doc)
 
 
 @pytest.mark.parametrize(
