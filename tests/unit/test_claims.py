@@ -74,6 +74,11 @@ def test_every_rule_has_a_case() -> None:
     assert set(RULE_NAMES) - {"embed"} <= found, set(RULE_NAMES) - found
 
 
+def test_every_rule_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "enricher.md").read_text()
+    assert [r for r in RULE_NAMES if f"`{r}`" not in docs] == []
+
+
 def only(text: str) -> Claim:
     found = claims(text)
     assert len(found) == 1, [(c.cue and c.cue.text, c.content.text) for c in found]
