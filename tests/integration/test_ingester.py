@@ -224,8 +224,17 @@ async def test_per_feed_series_follow_the_partitions_a_replica_owns(
     async with ingesting(settings, feeds) as one:
         await wait_until(lambda: feed_series(one) == set(urls), 60, "one replica polls them all")
         async with ingesting(settings, feeds) as two:
+            # Mid-rebalance a replica owns nothing, which is disjoint from anything: wait
+            # for the two to split the partitions between them.
             await wait_until(
-                lambda: two.ready and one.store.owned.isdisjoint(two.store.owned), 60, "rebalanced"
+                lambda: (
+                    two.ready
+                    and one.ready
+                    and one.store.owned.isdisjoint(two.store.owned)
+                    and len(one.store.owned | two.store.owned) == 3
+                ),
+                60,
+                "rebalanced",
             )
             assert owned(one) and owned(two)
             # The partitions that moved took their feeds' series with them.
