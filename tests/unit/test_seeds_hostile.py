@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,9 @@ def test_json_articles_deep_typed_and_with_lone_surrogates(tmp_path: Path) -> No
     assert "article 1: field 'title' must be text" in str(changes["list-title.json"].error)
 
 
-def test_names_encodings_loops_depth_and_special_files(tmp_path: Path) -> None:
+def test_names_encodings_loops_depth_and_special_files(
+    tmp_path: Path, nested_folders: Callable[[Path, int], Path]
+) -> None:
     root = os.fsencode(tmp_path)
     with open(os.path.join(root, b"caf\xe9.txt"), "w") as handle:  # Latin-1 name
         handle.write("A story from the caf\u00e9.")
@@ -182,12 +185,7 @@ def test_names_encodings_loops_depth_and_special_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
     (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
     (tmp_path / "self.md").symlink_to(tmp_path / "self.md")
-    deep = str(tmp_path)
-    for _ in range(1100):  # one at a time: pathlib's own mkdir(parents=True) recurses
-        deep = os.path.join(deep, "d")
-        os.mkdir(deep)
-    with open(os.path.join(deep, "bottom.txt"), "w") as handle:
-        handle.write("Never read.")
+    (nested_folders(tmp_path, 1100) / "bottom.txt").write_text("Never read.")
     os.mkfifo(tmp_path / "pipe.txt")
     os.mkfifo(tmp_path / "pipe-target")
     (tmp_path / "to-pipe.md").symlink_to(tmp_path / "pipe-target")
