@@ -163,14 +163,16 @@ class Ingester:
         probing = asyncio.create_task(self.probe.run(stop))
         log.info("ingester started", seeds=str(self.settings.seeds_dir), feeds=len(self.feeds))
         next_reload = next_scan = 0.0
+        scanning: asyncio.Task[None] | None = None
         try:
             while not stop.is_set():
                 now = time.monotonic()
                 if now >= next_reload:
                     self._reload()
                     next_reload = now + RELOAD_S
-                if now >= next_scan and self.store.owned:
-                    await self._scan_seeds()
+                if now >= next_scan and self.store.owned and (not scanning or scanning.done()):
+                    # A task of its own: feeds are polled on while a large folder is read.
+                    scanning = asyncio.create_task(self._scan_seeds())
                     next_scan = now + self.settings.seeds_poll_s
                 self._start_due(now)
                 with contextlib.suppress(TimeoutError):
@@ -182,6 +184,10 @@ class Ingester:
                 for task in list(self._tasks):
                     task.cancel()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            if scanning is not None:
+                scanning.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scanning
             flusher.cancel()
             probing.cancel()
             with contextlib.suppress(asyncio.CancelledError):

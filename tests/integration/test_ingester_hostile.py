@@ -185,3 +185,20 @@ async def test_a_seed_file_over_the_record_limit_is_a_dead_letter(
     [letter] = await letters(settings)
     assert letter.source_uri == "huge.txt" and letter.error_class == "RecordTooLarge"
     assert letter.stage == "produce" and "over the 1000000-byte limit" in letter.error_message
+
+
+async def test_feeds_are_polled_while_a_large_seeds_folder_is_read(
+    kafka_bootstrap: str, web: WebServer, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    then = time.time() - 60
+    for n in range(60):  # each file commits on its own: the scan takes seconds
+        path = tmp_path / f"story{n:03}.txt"
+        path.write_text(f"Story {n}.")
+        os.utime(path, (then, then))
+    feed = FeedSpec(url=web.route("/h/while-scanning", Reply(200, body=rss("polled"))))
+    async with ingesting(settings, [feed]) as ingester:
+        await wait_until(lambda: len(web.hits("/h/while-scanning")) >= 3, 60, "three polls")
+        assert ingester.scans == 0, "the feed waited for the folder"
+        await wait_until(lambda: ingester.scans > 0 and ingester.settled, 120, "the scan done")
+    assert len(await raw_items(settings)) == 61
