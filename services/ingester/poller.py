@@ -49,7 +49,8 @@ class PollOutcome:
     rejected: list[RejectedItem] = field(default_factory=list)
     """Entries that could not be taken in, each to be dead-lettered once."""
     errors: list[BaseException] = field(default_factory=list)
-    """Bugs of ours caught in this poll (the poll's own, or one page's)."""
+    """Bugs of ours caught in this poll (the poll's own, or one page's; an entry's is in
+    its rejection)."""
 
 
 PARSE_THREADS = 2
@@ -171,7 +172,7 @@ async def _poll(
         base=result.url,
     )
     adapted = raw_items(feed, state, context, seen_limit=policy.seen_limit)
-    items, errors = adapted.items, [r.error for r in adapted.rejected if r.error is not None]
+    items, errors = adapted.items, list[BaseException]()
     page_failures = 0
     if spec.full_text:
         items, page_failures = await _attach_pages(items, fetcher, errors)

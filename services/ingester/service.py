@@ -343,7 +343,7 @@ class Ingester:
             failure = Failure("produce", "RecordTooLarge", f"{item.item_id}: {fit.note}")
             where = "feeds" if item.source.kind == "feed" else "seeds"
             self.metrics.dead_lettered.labels(NAME, where, "produce", "RecordTooLarge").inc()
-            outputs.append(self._dead_letter(item.link or item.source.uri, failure, item.item_id))
+            outputs.append(self._dead_letter(item.source.uri, failure, item.item_id))
         return outputs
 
     async def _emit(
