@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from ..core.records import HttpMeta, RawItem, Source, SourceState
 from .feedlist import FeedSpec
 from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_text, media_type
-from .items import Counts, FetchContext, raw_items
-from .parsers import MAX_ITEMS, FeedParseError, RejectedItem, parse_feed
+from .items import Adapted, Counts, FetchContext, raw_items
+from .parsers import MAX_ITEMS, FeedParseError, ParsedFeed, RejectedItem, parse_feed
 from .schedule import Backoff, Bounds, Hints, health_after, next_interval
 
 
@@ -54,9 +54,10 @@ class PollOutcome:
 
 
 PARSE_THREADS = 2
-"""Feeds are parsed in a pool of their own, this small: parsing holds the interpreter lock
-most of the time, so more threads only add switching between them, and each thread's
-allocations (a malloc arena per thread) add to the resident memory of the process."""
+"""Feeds are parsed (and their items adapted) in a pool of their own, this small: parsing
+holds the interpreter lock most of the time, so more threads only add switching between
+them, and each thread's allocations (a malloc arena per thread) add to the resident memory
+of the process."""
 _parsers = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="feed-parse")
 
 
@@ -145,14 +146,8 @@ async def _poll(
 
     try:
         # In a worker thread: a huge feed must not stall the other feeds' fetches and timeouts.
-        parse = functools.partial(
-            parse_feed,
-            result.body,
-            content_type=media_type(result.content_type),
-            url=result.url,
-            max_items=policy.max_items,
-        )
-        feed = await asyncio.get_running_loop().run_in_executor(_parsers, parse)
+        read = functools.partial(_read, result, spec, state, policy, now)
+        feed, adapted = await asyncio.get_running_loop().run_in_executor(_parsers, read)
     except FeedParseError as exc:
         new = _failure(state, "parse_error", str(exc), now, policy, None)
         new = new.model_copy(update=moved)
@@ -163,15 +158,6 @@ async def _poll(
             bytes_read=result.bytes_read,
             duration_s=time.perf_counter() - started,
         )
-    context = FetchContext(
-        source=Source(
-            kind="feed", uri=spec.url, name=spec.name or feed.title, tags=list(spec.tags)
-        ),
-        fetched_at=now,
-        http=_http_meta(result),
-        base=result.url,
-    )
-    adapted = raw_items(feed, state, context, seen_limit=policy.seen_limit)
     items, errors = adapted.items, list[BaseException]()
     page_failures = 0
     if spec.full_text:
@@ -197,6 +183,27 @@ async def _poll(
         rejected=adapted.rejected,
         errors=errors,
     )
+
+
+def _read(
+    result: FetchResult, spec: FeedSpec, state: SourceState, policy: PollPolicy, now: datetime
+) -> tuple[ParsedFeed, Adapted]:
+    """The feed of a response, and its new and changed items (in a worker thread)."""
+    feed = parse_feed(
+        result.body,
+        content_type=media_type(result.content_type),
+        url=result.url,
+        max_items=policy.max_items,
+    )
+    context = FetchContext(
+        source=Source(
+            kind="feed", uri=spec.url, name=spec.name or feed.title, tags=list(spec.tags)
+        ),
+        fetched_at=now,
+        http=_http_meta(result),
+        base=result.url,
+    )
+    return feed, raw_items(feed, state, context, seen_limit=policy.seen_limit)
 
 
 def _success(
