@@ -168,7 +168,10 @@ class Ingester:
             while not stop.is_set():
                 now = time.monotonic()
                 if now >= next_reload:
-                    self._reload()
+                    try:
+                        self._reload()
+                    except Exception as exc:  # a bug of ours: the previous list stays
+                        self.internal.record("feed_list", exc, file=str(self.feed_file.path))
                     next_reload = now + RELOAD_S
                 if now >= next_scan and self.store.owned and (not scanning or scanning.done()):
                     # A task of its own: feeds are polled on while a large folder is read.
