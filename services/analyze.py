@@ -26,7 +26,7 @@ def analyze(path: Path) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     seed = read_seed(path.parent, path)
     state = SourceState(source_id=source_id(seed.relative), kind="file", uri=seed.relative)
-    items, _ = seed_items(seed, state, now)
+    items = seed_items(seed, state, now).items
     results = []
     for item in items:
         article = normalize(item)

@@ -38,7 +38,7 @@ from .rebalance import Rebalance
 from .records import utc_now
 from .retry import Backoff
 from .stable_offsets import stable_committed
-from .transform import Emit, Failure, Output, Record, Transform
+from .transform import MAX_RECORD_BYTES, Emit, Failure, Output, Record, Transform, encoded_size
 
 log = get_logger(__name__)
 
@@ -61,7 +61,7 @@ class LoopConfig:
     transaction_timeout_ms: int = 60_000
     request_timeout_ms: int = 30_000
     backoff: Backoff = field(default_factory=Backoff)
-    max_record_bytes: int = 1_000_000
+    max_record_bytes: int = MAX_RECORD_BYTES
     """Largest output record (key, value and headers); a record whose outputs are larger
     is dead-lettered, not retried forever (the producer and broker refuse ~1 MiB)."""
 
@@ -332,9 +332,7 @@ class StreamLoop:
             return outcome
         limit = self.config.max_record_bytes
         for out in outcome.outputs:
-            size = (
-                len(out.value) + len(out.key or b"") + sum(len(k) + len(v) for k, v in out.headers)
-            )
+            size = encoded_size(out)
             if size > limit:
                 return Failure(
                     stage="produce",

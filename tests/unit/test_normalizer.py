@@ -115,7 +115,7 @@ def test_language() -> None:
 
 def seed_article() -> RawItem:
     seed = read_seed(SEED.parent, SEED)
-    [item], _ = seed_items(seed, SourceState(source_id="s", kind="file", uri=SEED.name), NOW)
+    [item] = seed_items(seed, SourceState(source_id="s", kind="file", uri=SEED.name), NOW).items
     return item
 
 
