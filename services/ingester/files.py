@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from .parsers import FeedParseError, RejectedItem, looks_like_feed, parse_feed
 from .parsers.jsonscan import JsonError, check_depth
 from .sanitize import sanitize_html
 
+_WHOLE_PAGE = re.compile(r"<(html|body)[\s>]", re.IGNORECASE)
 ARTICLE_FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUFFIXES = frozenset({*ARTICLE_FORMATS, *FEED_SUFFIXES, ".json"})
@@ -144,6 +146,9 @@ def _article(
         first_seen_at=before.first_seen_at if before else now,
     )
     link = fields.link
+    # A whole saved page (not an article's markup alone) is read as the article's page, as
+    # a fetched one is: the normalizer extracts its main content from it.
+    whole_page = fmt == "html" and fields.html is not None and _WHOLE_PAGE.search(fields.html)
     item = RawItem(
         item_id=stable_id("item", state.source_id, key),
         revision=seen.revision,
@@ -153,7 +158,8 @@ def _article(
         link=link,
         title=fields.title,
         content_text=fields.text,
-        content_html=sanitize_html(fields.html, link),
+        content_html=None if whole_page else sanitize_html(fields.html, link),
+        page_html=fields.html if whole_page else None,
         published=_timestamp(fields.date),
         file_mtime=seed.mtime,
         fetched_at=now,

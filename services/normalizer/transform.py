@@ -13,7 +13,6 @@ outlet's ``article_id``; such a link is ignored, and counted.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,20 +84,12 @@ def article_body(item: RawItem, page: Page | None = None) -> Body:
     )
 
 
-_WHOLE_PAGE = re.compile(r"<(html|body)[\s>]", re.I)
-
-
 def article_page(item: RawItem) -> Page | None:
-    """The article's page: the one the ingester fetched, or an HTML file (seeds folder)
-    that is a whole page rather than an article's markup, unless the item has its text."""
-    if item.content_text:
+    """The article's page (one the ingester fetched, or a whole page saved in the seeds
+    folder), unless the item has its text."""
+    if item.content_text or not item.page_html:
         return None
-    if item.page_html:
-        return Page(item.page_html, item.link)
-    html = item.content_html
-    if item.format == "html" and html and _WHOLE_PAGE.search(html):
-        return Page(html, item.link)
-    return None
+    return Page(item.page_html, item.link)
 
 
 def article_id(item: RawItem, canonical: str | None) -> str:
@@ -110,11 +101,15 @@ def article_id(item: RawItem, canonical: str | None) -> str:
 def page_canonical(
     item: RawItem, page: Page | None, ignored: Callable[[str], None] | None = None
 ) -> str | None:
-    """The page's canonical link, when it is on the site of the item's link."""
+    """The page's canonical link, when it is on the site of the item's link. A page saved
+    in the seeds folder without a link of its own names itself: the folder's files are the
+    operator's, as trusted as the `url` of their front matter."""
     link = http_url(item.link)
     named = canonical_url(page.canonical_url, link) if page and page.canonical_url else None
     if named is None:
         return None
+    if link is None and item.source.kind == "file":
+        return named
     if link is None or not same_site(named, link):
         if ignored is not None:
             ignored(named)
