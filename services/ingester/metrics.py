@@ -31,7 +31,8 @@ class IngesterMetrics:
         )
         self.items = Counter(
             "newswire_items_total",
-            "Feed items seen, by result (new, revised, unchanged).",
+            "Feed items seen, by result (new, revised, unchanged; repeated: an entry that "
+            "repeats the identity of another entry of its document).",
             ["result"],
             registry=r,
         )

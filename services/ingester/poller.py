@@ -192,7 +192,6 @@ def _read(
     feed = parse_feed(
         result.body,
         content_type=media_type(result.content_type),
-        url=result.url,
         max_items=policy.max_items,
     )
     context = FetchContext(

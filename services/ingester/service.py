@@ -253,6 +253,7 @@ class Ingester:
         m.items.labels("new").inc(outcome.counts.new)
         m.items.labels("revised").inc(outcome.counts.revised)
         m.items.labels("unchanged").inc(outcome.counts.unchanged)
+        m.items.labels("repeated").inc(outcome.counts.repeated)
         m.parse_problems.inc(len(outcome.problems))
         if spec.full_text:
             m.pages.labels("failed").inc(outcome.page_failures)

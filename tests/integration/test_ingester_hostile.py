@@ -66,7 +66,7 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
                     '<img src="x" onerror="alert(1)">',
                     "attachments": [{"url": "data:audio/mp3;base64,AAAA"}],
                 },
-                {"id": "j2", "title": 5},
+                ["j2", "is not an item"],
             ]
         ),
         "good": rss("good"),
@@ -75,7 +75,7 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
     real = poller.parse_feed
 
     def parse(body: bytes, **kwargs: Any) -> Any:
-        if kwargs.get("url") == urls["bug"]:
+        if b"never read" in body:
             raise RuntimeError("a bug of ours in the parse")
         return real(body, **kwargs)
 
@@ -119,8 +119,8 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
     assert scripted.link is None and scripted.enclosures == []
     assert scripted.content_html == f'<p>Hi</p><img src="http://127.0.0.1:{web.port}/h/x">'
     [letter] = await letters(settings)  # the invalid item, once, though polled again
-    assert letter.source_uri == urls["json"] and letter.original_key == "j2"
-    assert letter.stage == "parse" and "title" in letter.error_message
+    assert letter.source_uri == urls["json"] and letter.original_key == "item 1"
+    assert letter.stage == "parse" and "not an object" in letter.error_message
 
 
 async def test_one_bad_page_costs_its_item_nothing_but_the_page(

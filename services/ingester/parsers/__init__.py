@@ -7,7 +7,7 @@ whatever the bytes: the parsers' own failures on a document are that error too.
 from __future__ import annotations
 
 from .errors import FeedParseError
-from .jsonfeed import parse_json_feed
+from .jsonfeed import is_version, parse_json_feed
 from .jsonscan import JsonError, feed_parts
 from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 from .xmlfeed import parse_xml
@@ -37,15 +37,17 @@ def parse_feed(
     body: bytes,
     *,
     content_type: str | None = None,
-    url: str | None = None,
     max_items: int = MAX_ITEMS,
 ) -> ParsedFeed:
-    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``."""
+    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``.
+
+    Nothing read depends on where the document came from: relative URLs stay as written
+    (resolved against ``xml:base`` only), for the adapter to resolve."""
     if not body.strip():
         raise FeedParseError("the document is empty")
     if _is_json(body):
         return parse_json_feed(body, max_items=max_items)
-    return parse_xml(body, content_type, url, max_items=max_items)
+    return parse_xml(body, content_type, max_items=max_items)
 
 
 def looks_like_feed(body: bytes) -> bool:
@@ -55,6 +57,6 @@ def looks_like_feed(body: bytes) -> bool:
             version = feed_parts(body.decode("utf-8-sig"), 0).members.get("version", "")
         except (UnicodeDecodeError, JsonError):
             return False
-        return isinstance(version, str) and version.startswith("https://jsonfeed.org/version/")
+        return is_version(version)
     head = body[:4096].lower()
     return any(tag in head for tag in (b"<rss", b"<rdf:rdf", b"<feed"))
