@@ -256,6 +256,7 @@ class Ingester:
         m.items.labels("repeated").inc(outcome.counts.repeated)
         m.parse_problems.inc(len(outcome.problems))
         if spec.full_text:
+            m.pages.labels("ok").inc(outcome.pages)
             m.pages.labels("failed").inc(outcome.page_failures)
         if spec.source_id in self.feeds and self.store.owns(spec.source_id):
             self._feed_series.add(spec.url)

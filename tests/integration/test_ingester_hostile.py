@@ -144,17 +144,18 @@ async def test_one_bad_page_costs_its_item_nothing_but_the_page(
     )
     body = f"<rss version='2.0'><channel><title>t</title>{entries}</channel></rss>".encode()
     feed = FeedSpec(url=web.route("/h/summaries", Reply(200, body=body)), full_text=True)
-    real = poller.decode_text
+    real = poller.decode_page
 
     def decode(data: bytes, content_type: str | None) -> str:
         if b"BUG" in data:
             raise ValueError("a bug of ours in decoding")
         return real(data, content_type)
 
-    monkeypatch.setattr(poller, "decode_text", decode)
+    monkeypatch.setattr(poller, "decode_page", decode)
     async with ingesting(settings, [feed]) as ingester:
         await wait_until(lambda: ingester.settled, 60, "the poll committed")
         assert sample(ingester, "newswire_article_pages_total", result="failed") == 2
+        assert sample(ingester, "newswire_article_pages_total", result="ok") == 3
         assert sample(ingester, "newswire_raw_items_oversize_total", action="trimmed") == 1
         assert sample(ingester, "newswire_internal_errors_total", boundary="feed") == 1
     records = await read_topic(kafka_bootstrap, f"{settings.topic_prefix}.raw")
