@@ -133,26 +133,39 @@ def _alternate(d: Any) -> str | None:
     return None
 
 
-def _link(entry: Any) -> str | None:
-    """The entry's alternate link, else its GUID or id when that is a permalink (RSS
-    ``isPermaLink`` not false; any Atom id) and an absolute http(s) URL."""
-    if link := _alternate(entry):
+def _feed_link(feed: Any) -> str | None:
+    """The feed's own link (RSS: its last ``link``; an Atom id is no link), else an
+    ``atom:link`` to an alternate in an RSS channel."""
+    link = _str(_get(feed, "link"))
+    if link and link != _str(_get(feed, "id")):
         return link
+    return _alternate(feed) or _alternate({"links": [_get(feed, "atom_link")]})
+
+
+def _link(entry: Any) -> str | None:
+    """The entry's alternate link (RSS: its last ``link``), else its GUID or id when that
+    is a permalink (RSS ``isPermaLink`` not false; any Atom id) and an absolute http(s)
+    URL."""
     guid = _str(_get(entry, "id"))
-    if guid and _get(entry, "guidislink") and http_url(guid) is not None:
+    link = _str(_get(entry, "link"))
+    from_guid = bool(_get(entry, "guidislink")) and link == guid
+    if link and not from_guid:
+        return link
+    if guid and from_guid and http_url(guid) is not None:
         return guid
-    return None
+    return _alternate(entry)
 
 
 def _html(detail: Any) -> tuple[str | None, str | None]:
-    """A summary or content as HTML (text escaped), and the ``xml:base`` it was under."""
+    """A summary or content as HTML (plain text escaped; other types, decoded from base64
+    by feedparser, go to the sanitizer as they are), and the ``xml:base`` it was under."""
     if not isinstance(detail, dict):
         return None, None
     value = _str(detail.get("value"))
     if value is None:
         return None, None
     kind = str(detail.get("type") or "text/html")
-    html = value if kind in HTML_TYPES else text_to_html(value)
+    html = text_to_html(value) if kind == "text/plain" else value
     return html or None, _str(detail.get("base"))
 
 
@@ -258,7 +271,7 @@ def parse_xml(
     return ParsedFeed(
         format="atom" if atom else "rss",
         title=_title(feed),
-        link=_alternate(feed) or _alternate({"links": [_get(feed, "atom_link")]}),
+        link=_feed_link(feed),
         language=language(_get(feed, "language")),
         items=items,
         ttl_s=ttl * 60 if ttl and ttl > 0 else None,
