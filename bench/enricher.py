@@ -41,10 +41,10 @@ from services.core.admin import ensure_topics, topic_partitions
 from services.core.localkafka import start_local_broker
 from services.core.metrics import Metrics
 from services.core.records import Article
-from services.core.settings import Settings
+from services.core.settings import DEFAULTS, Settings
 from services.core.testing import produce
 from services.core.topics import ALL_TOPICS
-from services.enricher.analysis import MAX_CHARS, Text
+from services.enricher.analysis import Text
 from services.enricher.pipeline import nlp
 from services.enricher.service import build
 from services.enricher.workers import analyse_chunk
@@ -89,7 +89,7 @@ def bare(bodies: list[str]) -> float:
 
 def analysis(bodies: list[str]) -> float:
     began = time.perf_counter()
-    analyse_chunk([Text(b) for b in bodies], BATCH, MAX_CHARS)
+    analyse_chunk([Text(b) for b in bodies], BATCH, DEFAULTS.enricher_max_chars)
     return time.perf_counter() - began
 
 

@@ -36,6 +36,9 @@ def consuming_service(
         batch_max_records=batch_max_records or settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         transaction_timeout_ms=settings.transaction_timeout_ms,
-        backoff=Backoff(cap_s=settings.retry_backoff_max_s),
+        backoff=Backoff.from_settings(settings),
+        max_record_bytes=settings.max_record_bytes,
+        ready_probe_interval_s=settings.ready_probe_interval_s,
+        ready_probe_timeout_s=settings.ready_probe_timeout_s,
     )
     return StreamLoop(kafka, config, transform, metrics)

@@ -22,7 +22,7 @@ ReadyCheck = Callable[[], bool]
 
 
 class HealthServer:
-    def __init__(self, registry: CollectorRegistry, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, registry: CollectorRegistry, host: str, port: int):
         self.registry = registry
         self.host = host
         self.port = port

@@ -123,9 +123,10 @@ async def stable_committed(
     group_id: str,
     partitions: Iterable[TopicPartition],
     *,
-    timeout_s: float = 60.0,
+    timeout_s: float,
 ) -> dict[TopicPartition, int | None]:
-    """The committed offsets of ``partitions``, waiting out pending transactions."""
+    """The committed offsets of ``partitions``, waiting out pending transactions for up to
+    ``timeout_s`` (a transaction's timeout: the broker aborts one that runs longer)."""
     wanted = list(partitions)
     coordinator = consumer._coordinator  # private: see the module docstring
     client = consumer._client

@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.records import Claim, Embed, Entity
+from ..core.settings import DEFAULTS
 from .claims import extract_claims
 from .entities import entities_from_doc
 from .pipeline import nlp
-
-MAX_CHARS = 100_000
-"""Characters of an article analysed, at most (news articles are far shorter; a page that
-is not bounds the time one record takes)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,9 @@ def analyse_doc(doc: Any, title: str = "", embeds: Sequence[Embed] = ()) -> Anal
 
 
 def analyse(
-    text: str, title: str = "", embeds: Sequence[Embed] = (), max_chars: int = MAX_CHARS
+    text: str,
+    title: str = "",
+    embeds: Sequence[Embed] = (),
+    max_chars: int = DEFAULTS.enricher_max_chars,
 ) -> Analysis:
     return analyse_doc(nlp()(text[:max_chars]), title, embeds)

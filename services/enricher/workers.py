@@ -31,8 +31,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.settings import DEFAULTS
 from ..core.transform import Failure
-from .analysis import MAX_CHARS, Analysis, Text, analyse_doc
+from .analysis import Analysis, Text, analyse_doc
 from .pipeline import nlp
 
 
@@ -98,9 +99,9 @@ class AnalysisWorkers:
 
     def __init__(
         self,
-        processes: int = 1,
-        batch_size: int = 16,
-        max_chars: int = MAX_CHARS,
+        processes: int = DEFAULTS.enricher_processes,
+        batch_size: int = DEFAULTS.enricher_batch_size,
+        max_chars: int = DEFAULTS.enricher_max_chars,
         chunk_fn: ChunkFn = analyse_chunk,
         on_restart: Callable[[], None] | None = None,
     ) -> None:

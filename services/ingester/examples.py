@@ -17,7 +17,6 @@ from .feedlist import FeedSpec
 
 log = get_logger(__name__)
 
-PORT = 9401
 TYPES = {
     ".xml": "application/rss+xml",
     ".atom": "application/atom+xml",
@@ -31,7 +30,7 @@ class ExampleFeedServer:
         self._server: asyncio.Server | None = None
         self.port = 0
 
-    async def start(self, port: int = PORT) -> None:
+    async def start(self, port: int) -> None:
         """Listen on ``port`` if free (the feeds' URLs, and so their identity, stay the
         same from run to run), else on any free port."""
         try:

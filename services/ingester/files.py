@@ -13,6 +13,7 @@ import yaml
 from ..core.errors import RecordError
 from ..core.ids import content_hash, stable_id
 from ..core.records import RawItem, SeenItem, Source, SourceState, Timestamp, seen_key
+from ..core.settings import DEFAULTS
 from .items import FetchContext, raw_items
 from .parsers import FeedParseError, looks_like_feed, parse_feed
 
@@ -138,7 +139,7 @@ def _article(
 
 
 def seed_items(
-    seed: SeedFile, state: SourceState, now: datetime, *, seen_limit: int = 1000
+    seed: SeedFile, state: SourceState, now: datetime, *, seen_limit: int = DEFAULTS.feed_seen_items
 ) -> tuple[list[RawItem], dict[str, str]]:
     """The new or changed items of one seed file, and what to remember of it."""
     suffix = seed.path.suffix.lower()

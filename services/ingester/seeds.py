@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.errors import RecordError
 from ..core.records import RawItem, SourceState
+from ..core.settings import DEFAULTS
 from .files import SUFFIXES, read_seed, seed_items, source_id
 
 SETTLE_S = 1.0
@@ -29,6 +30,7 @@ class SeedChange:
 @dataclass
 class SeedFolder:
     root: Path
+    seen_limit: int = DEFAULTS.feed_seen_items
     unsettled: int = 0
     """Files seen changing in the last scan, left for a later one."""
 
@@ -66,7 +68,7 @@ class SeedFolder:
             state = state.model_copy(update={"file_signature": signature, "last_polled_at": now})
             try:
                 seed = read_seed(self.root, path)
-                items, seen = seed_items(seed, state, now)
+                items, seen = seed_items(seed, state, now, seen_limit=self.seen_limit)
             except RecordError as exc:
                 failed = state.model_copy(
                     update={"health": "failing", "last_error": str(exc), "last_outcome": exc.stage}

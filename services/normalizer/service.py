@@ -60,7 +60,7 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
     prefix = settings.topic_prefix
     normalizer = Normalizer(
         ARTICLES.full_name(prefix),
-        DuplicateWindow(capacity=settings.dedup_window),
+        DuplicateWindow.from_settings(settings),
         NormalizerMetrics(metrics.registry),
     )
     transform = model_transform(RawItem, normalizer, source=f"/newswire/{NAME}")

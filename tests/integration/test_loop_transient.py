@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.core.admin import create_topic
+from services.core.clients import as_clients
 from services.core.loop import LoopConfig, StreamLoop
 from services.core.metrics import Metrics
 from services.core.retry import Backoff
@@ -30,14 +33,13 @@ async def test_missing_output_topic_is_retried_until_it_exists(kafka_bootstrap: 
     await produce(kafka_bootstrap, source, records(n))
     metrics = Metrics()
     loop = StreamLoop(
-        kafka_bootstrap,
+        replace(as_clients(kafka_bootstrap), request_timeout_ms=2_000),
         LoopConfig(
             service="relay",
             input_topics=(source,),
             dead_letter_topic=f"{target}.dlq",
             group_id=f"g-{target}",
             transactional_id_prefix=f"t-{target}",
-            request_timeout_ms=2_000,
             backoff=Backoff(base_s=0.1, cap_s=0.5),
         ),
         Relay(target),

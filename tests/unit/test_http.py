@@ -30,7 +30,7 @@ async def test_routes() -> None:
 
 
 async def test_not_ready_without_checks_or_when_a_check_raises() -> None:
-    server = HealthServer(CollectorRegistry())
+    server = HealthServer(CollectorRegistry(), "127.0.0.1", 0)
     assert server.readiness() == (False, {})
     server.add_check("broken", lambda: 1 / 0 > 0)
     assert server.readiness() == (False, {"broken": False})
