@@ -34,10 +34,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 
 from services.core import logs
 from services.core.admin import ensure_topics, topic_partitions
+from services.core.clients import as_clients
 from services.core.localkafka import start_local_broker
 from services.core.metrics import Metrics
 from services.core.records import Article
@@ -132,13 +132,9 @@ async def repeated(
 
 async def count_committed(bootstrap: str, topic: str, n: int, timeout_s: float) -> float:
     """Seconds until ``n`` records of ``topic`` are committed (read_committed)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
+    clients = as_clients(bootstrap)
+    consumer = clients.reader(auto_offset_reset="earliest")
+    await clients.start(consumer)
     try:
         consumer.assign(await topic_partitions(bootstrap, topic))
         began = time.perf_counter()

@@ -16,15 +16,12 @@ from services.core.admin import ensure_topics
 from services.core.metrics import Metrics
 from services.core.records import RawItem
 from services.core.settings import Settings
-from services.core.testing import produce, read_topic
+from services.core.testing import Reply, WebServer, produce, read_topic, running, wait_until
 from services.core.topics import ALL_TOPICS
 from services.ingester.feedlist import FeedSpec
 from services.ingester.service import Ingester
 from services.ingester.statestore import partition_for
 from tests.conftest import SEED
-
-from .conftest import wait_until
-from .webserver import Reply, WebServer
 
 
 def rss(name: str, count: int) -> bytes:
@@ -56,13 +53,8 @@ async def make_settings(bootstrap: str, seeds: Path) -> Settings:
 async def ingesting(settings: Settings, feeds: Sequence[FeedSpec] = ()) -> AsyncIterator[Ingester]:
     assert settings.kafka_bootstrap is not None
     ingester = Ingester(settings, settings.kafka_bootstrap, Metrics(), feeds)
-    stop = asyncio.Event()
-    task = asyncio.create_task(ingester.run(stop))
-    try:
+    async with running(ingester):
         yield ingester
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 60)
 
 
 async def raw_items(settings: Settings) -> list[RawItem]:

@@ -9,7 +9,8 @@ whose waits are the tests' and configure nothing):
 
 * no default (of a parameter or a class field) is a number other than 0 and 1, written as
   a literal, a constant expression or a named constant: a tunable belongs in the settings.
-  The few numbers that belong to a format or an algorithm are listed below, with why;
+  The few numbers that belong to a format, an algorithm or a protocol are listed below,
+  with why (as are constants that equal a setting's default by coincidence);
 * no default and no module or class constant is a string equal to a setting's default;
 * a value class with ``from_settings`` built from the default settings equals the class
   built with its own defaults.
@@ -37,6 +38,10 @@ NOT_CONFIGURATION = {
     ("services/core/topics.py", "retention_ms"): "a topic's retention is the catalogue's, "
     "topic by topic (docs/topics.md); NEWSWIRE_KAFKA_RETENTION_DAYS overrides it per topic",
     ("services/core/ids.py", "length"): "the length of an identifier is part of its format",
+    ("services/core/httpserver.py", "status"): "a reply is 200 OK unless it says otherwise: "
+    "the protocol's, not a setting",
+    ("services/ingester/examples.py", "LOOPBACK"): "the example feeds are served on this "
+    "machine only, whatever NEWSWIRE_HTTP_HOST is",
     ("services/normalizer/dedup.py", "shingle"): "the SimHash's shingle size is part of the "
     "signatures stored on news.articles: another one makes them incomparable",
     ("services/normalizer/text.py", "limit"): "the length of a summary line is a "
@@ -203,17 +208,18 @@ def scan(sources: dict[str, str]) -> list[str]:
     trees = {name: ast.parse(text) for name, text in sources.items()}
     known = Constants(trees)
     strings = setting_strings()
+    listed = NOT_CONFIGURATION.keys()
     found = []
     for module, tree in trees.items():
         path = module.replace(".", "/") + ".py"
         for name, node in defaults(tree):
             value = known.evaluate(module, node)
             where = f"{path}:{node.lineno} {name}"
-            if is_number(value) and value not in (0, 1) and (path, name) not in NOT_CONFIGURATION:
+            if is_number(value) and value not in (0, 1) and (path, name) not in listed:
                 found.append(f"{where} = {value!r}: a number of its own, not from the settings")
         for name, node in [*defaults(tree), *constants(tree)]:
             value = known.evaluate(module, node)
-            if isinstance(value, str) and value in strings:
+            if isinstance(value, str) and value in strings and (path, name) not in listed:
                 found.append(
                     f"{path}:{node.lineno} {name} = {value!r}: the default of "
                     f"NEWSWIRE_{strings[value].upper()}, written again"

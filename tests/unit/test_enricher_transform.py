@@ -14,7 +14,7 @@ from services.enricher import workers as enricher_workers
 from services.enricher.transform import Enrich, EnrichTransform
 from services.enricher.workers import AnalysisWorkers
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
 PREFIX = "t"
 ENRICHED_T, ENTITIES_T, CLAIMS_T = (t.full_name(PREFIX) for t in (ENRICHED, ENTITIES, CLAIMS))

@@ -14,7 +14,7 @@ async def test_routes() -> None:
     server.add_check("loop", lambda: ready["value"])
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url) as client:
+        async with httpx.AsyncClient(base_url=server.url()) as client:
             assert (await client.get("/healthz")).status_code == 200
             r = await client.get("/readyz")
             assert r.status_code == 503 and r.json() == {"ready": False, "checks": {"loop": False}}
