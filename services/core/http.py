@@ -19,14 +19,15 @@ from .logs import get_logger
 log = get_logger(__name__)
 
 ReadyCheck = Callable[[], bool]
-IDLE_TIMEOUT_S = 10.0
-"""A scraper's connection is closed after this long without a request."""
+HEAD_TIMEOUT_S = 10.0
+"""A connection that has not sent a whole request head after this long is closed."""
 JSON = {"Content-Type": "application/json"}
 
 
 class HealthServer(HttpServer):
     def __init__(self, registry: CollectorRegistry, host: str, port: int):
-        super().__init__(self._route, host, port, idle_timeout_s=IDLE_TIMEOUT_S)
+        # One request per connection: a scraper never races an idle connection's close.
+        super().__init__(self._route, host, port, keep_alive=False, idle_timeout_s=HEAD_TIMEOUT_S)
         self.registry = registry
         self.checks: dict[str, ReadyCheck] = {}
 

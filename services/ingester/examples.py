@@ -18,7 +18,7 @@ from .feedlist import FeedSpec
 log = get_logger(__name__)
 
 LOOPBACK = "127.0.0.1"  # the example feeds are for this machine only
-IDLE_TIMEOUT_S = 10.0
+HEAD_TIMEOUT_S = 10.0
 TYPES = {
     ".xml": "application/rss+xml",
     ".atom": "application/atom+xml",
@@ -34,13 +34,19 @@ class ExampleFeedServer:
     async def start(self, port: int) -> None:
         """Listen on ``port`` if free (the feeds' URLs, and so their identity, stay the
         same from run to run), else on any free port."""
-        self._http = HttpServer(self._respond, LOOPBACK, port, idle_timeout_s=IDLE_TIMEOUT_S)
         try:
-            await self._http.start()
+            self._http = await self._serve(port)
         except OSError:
-            self._http = HttpServer(self._respond, LOOPBACK, 0, idle_timeout_s=IDLE_TIMEOUT_S)
-            await self._http.start()
+            self._http = await self._serve(0)
         log.info("serving example feeds", url=self.base_url, folder=str(self.folder))
+
+    async def _serve(self, port: int) -> HttpServer:
+        # One request per connection, as from a real feed's server (polls are minutes apart).
+        http = HttpServer(
+            self._respond, LOOPBACK, port, keep_alive=False, idle_timeout_s=HEAD_TIMEOUT_S
+        )
+        await http.start()
+        return http
 
     @property
     def base_url(self) -> str:

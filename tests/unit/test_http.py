@@ -15,7 +15,8 @@ async def test_routes() -> None:
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=server.url()) as client:
-            assert (await client.get("/healthz")).status_code == 200
+            health = await client.get("/healthz")
+            assert health.status_code == 200 and health.headers["connection"] == "close"
             r = await client.get("/readyz")
             assert r.status_code == 503 and r.json() == {"ready": False, "checks": {"loop": False}}
             ready["value"] = True
