@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from services.enricher.analysis import analyse_doc
+from services.enricher.claims import RULE_NAMES
 from services.enricher.pipeline import nlp
 
 from .attribution_scoring import ROLES, Attribution, Score, Tally
@@ -78,6 +79,7 @@ def newswire(outermost: bool) -> System:
                     content=tokens(doc, [(claim.content.start, claim.content.end)]),
                     cue=tokens(doc, cue),
                     source=tokens(doc, source_spans),
+                    rule=claim.rule,
                 )
             )
         return out
@@ -103,18 +105,61 @@ def textacy_quotes(doc: Any) -> list[Attribution]:
     ]
 
 
-def evaluate(docs: Sequence[Document], systems: dict[str, System]) -> dict[str, Score]:
+Judged = tuple[list[Attribution], list[Attribution], frozenset[int]]
+"""One article: a system's attributions, the gold ones and the punctuation tokens."""
+
+
+def evaluate(
+    docs: Sequence[Document], systems: dict[str, System], keep: str | None = None
+) -> tuple[dict[str, Score], list[Judged]]:
+    """Every system's score; and for the system named ``keep``, each article's
+    attributions and gold (to score them again by rule)."""
     scores = {name: Score() for name in systems}
+    kept: list[Judged] = []
     pipeline = nlp()
     texts = pipeline.pipe(d.text for d in docs)
     for i, (document, doc) in enumerate(zip(docs, texts, strict=True)):
         expected = gold(doc, document.attributions)
         marks = punctuation(doc)
         for name, system in systems.items():
-            scores[name].add(system(doc), expected, marks)
+            predicted = system(doc)
+            scores[name].add(predicted, expected, marks)
+            if name == keep:
+                kept.append((predicted, expected, marks))
         if (i + 1) % 10 == 0:
             print(f"  {i + 1}/{len(docs)} articles", file=sys.stderr)
+    return scores, kept
+
+
+def by_rule(judged: Sequence[Judged]) -> dict[str, Score]:
+    """One score per rule: its own claims against all of the gold, so that its precision
+    is its own and its recall the share of the gold it finds."""
+    rules = [r for r in RULE_NAMES if any(p.rule == r for found, _, _ in judged for p in found)]
+    scores = {rule: Score() for rule in rules}
+    for found, expected, marks in judged:
+        for rule, score in scores.items():
+            score.add([p for p in found if p.rule == rule], expected, marks)
     return scores
+
+
+RULE_HEADERS = ["rule", "claims", "content overlap P", "R", "content exact P", "R"]
+RULE_HEADERS += ["cue exact P", "R", "source exact P", "R"]
+
+
+def rule_rows(scores: dict[str, Score]) -> list[list[str]]:
+    out = []
+    for rule, score in scores.items():
+        roles = score.roles
+        figures = [
+            roles["content"].overlapping(),
+            roles["content"].exact(),
+            roles["cue"].exact(),
+            roles["source"].exact(),
+        ]
+        out.append(
+            [rule, str(score.predicted)] + [f"{x:.3f}" for p, r, _ in figures for x in (p, r)]
+        )
+    return out
 
 
 def agreement(articles: Sequence[Panel], system: System) -> dict[str, Score]:
@@ -133,6 +178,7 @@ def agreement(articles: Sequence[Panel], system: System) -> dict[str, Score]:
     return {"annotators, each against each other": humans, "newswire against each": machine}
 
 
+OUTERMOST = "newswire, outermost claims"
 HEADERS = ["system", "role", "match", "precision", "recall", "F1"]
 MATCHES = (("exact", Tally.exact), ("overlap", Tally.overlapping), ("paired", Tally.paired))
 
@@ -157,14 +203,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = list(documents(args.path, args.split, args.limit))
     print(f"PolNeAR {args.split}: {len(docs)} articles", file=sys.stderr)
     systems: dict[str, System] = {
-        "newswire, outermost claims": newswire(outermost=True),
+        OUTERMOST: newswire(outermost=True),
         "newswire, all claims": newswire(outermost=False),
         "textacy 0.13 direct quotations": textacy_quotes,
     }
     started = time.perf_counter()
-    scores = evaluate(docs, systems)
+    scores, judged = evaluate(docs, systems, keep=OUTERMOST)
     seconds = time.perf_counter() - started
     print(table(HEADERS, rows(scores)))
+    print(f"\nBy rule ({OUTERMOST}; R is the share of the gold that the rule finds):")
+    print(table(RULE_HEADERS, rule_rows(by_rule(judged))))
     print()
     counts = [[n, str(s.gold), str(s.predicted)] for n, s in scores.items()]
     print(table(["system", "gold attributions", "predicted"], counts))
@@ -174,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = sorted({len(article.annotators) for article in shared})
         each = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]}"
         print(f"\nAgreement: {len(shared)} articles of {args.split}, {each} annotators each")
-        print(table(HEADERS, rows(agreement(shared, systems["newswire, outermost claims"]))))
+        print(table(HEADERS, rows(agreement(shared, systems[OUTERMOST]))))
     return 0
 
 

@@ -39,6 +39,8 @@ class Attribution:
     content: Tokens
     cue: Tokens = frozenset()
     source: Tokens = frozenset()
+    rule: str = ""
+    """What found it (a system's own label; gold has none)."""
 
     def role(self, name: str) -> Tokens:
         value: Tokens = getattr(self, name)

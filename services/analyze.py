@@ -26,7 +26,7 @@ def analyze(path: Path) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     seed = read_seed(path.parent, path)
     state = SourceState(source_id=source_id(seed.relative), kind="file", uri=seed.relative)
-    items, _ = seed_items(seed, state, now)
+    items = seed_items(seed, state, now).items
     results = []
     for item in items:
         article = normalize(item)
@@ -64,8 +64,13 @@ def show(results: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
                 f"{embed['text'][:80]}".replace("\n", " / "),
                 file=out,
             )
-        names = ", ".join(f"{e['name']} ({e['type']})" for e in result["entities"][:12])
+        own = [e for e in result["entities"] if e.get("embed") is None]
+        names = ", ".join(f"{e['name']} ({e['type']})" for e in own[:12])
         print(f"  entities: {names or '-'}", file=out)
+        embedded = [e for e in result["entities"] if e.get("embed") is not None]
+        if embedded:
+            names = ", ".join(f"{e['name']} ({e['type']})" for e in embedded[:12])
+            print(f"  entities of embedded posts: {names}", file=out)
         print(f"  claims: {len(result['claims'])}", file=out)
         for claim in result["claims"]:
             print(f"    {_claim_line(claim)}", file=out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ def seed_article() -> RawItem:
     """The seed file (``SEED``) as the ingester reads it: one raw item."""
     seed = read_seed(SEED.parent, SEED)
     state = SourceState(source_id="s", kind="file", uri=SEED.name)
-    [item], _ = seed_items(seed, state, SEED_READ_AT)
+    [item] = seed_items(seed, state, SEED_READ_AT).items
     return item
 
 
@@ -135,3 +135,38 @@ def secured_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecuredB
         )
     finally:
         kafka_script("stop", env)
+
+
+@pytest.fixture
+def nested_folders() -> Iterator[Callable[[Path, int], Path]]:
+    """``make(root, depth)`` makes ``root/d/d/.../d`` (``depth`` folders) and returns the
+    deepest; they are removed after the test, one by one (``shutil.rmtree`` and pytest's
+    own clean-up recurse once per level and fail past about a thousand)."""
+    made: list[Path] = []
+
+    def make(root: Path, depth: int) -> Path:
+        path = str(root)
+        for _ in range(depth):
+            path = os.path.join(path, "d")
+            os.mkdir(path)
+        made.append(root / "d")
+        return Path(path)
+
+    yield make
+    for top in made:
+        remove_nested(top)
+
+
+def remove_nested(top: Path) -> None:
+    """Remove a chain of nested folders from the bottom up, without recursion."""
+    chain = []
+    path = str(top)
+    while os.path.isdir(path) and not os.path.islink(path):
+        chain.append(path)
+        path = os.path.join(path, "d")
+    for folder in reversed(chain):
+        for name in os.listdir(folder):
+            full = os.path.join(folder, name)
+            if not os.path.isdir(full) or os.path.islink(full):
+                os.unlink(full)
+        os.rmdir(folder)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from .cloudevents import Headers, ce_headers
 from .records import DeadLetter
+from .strings import well_formed
 from .topics import dead_letter_topic
 from .transform import Failure, Output, Record
 
@@ -28,7 +29,7 @@ CONNECT_PREFIX = "__connect.errors."
 def error_headers(
     *, service: str, failure: Failure, record: Record | None
 ) -> list[tuple[str, bytes]]:
-    message = failure.message[:MAX_MESSAGE_CHARS].encode()
+    message = well_formed(failure.message[:MAX_MESSAGE_CHARS]).encode()
     headers = [
         ("newswire_error_service", service.encode()),
         ("newswire_error_stage", failure.stage.encode()),
@@ -123,22 +124,31 @@ def dead_letter_output(
 
 
 def intake_dead_letter(
-    uri: str, failure: Failure, *, service: str, topic: str, now: datetime
+    uri: str,
+    failure: Failure,
+    *,
+    service: str,
+    topic: str,
+    now: datetime,
+    key: str | None = None,
 ) -> Output:
-    """The dead-letter record for something read from outside Kafka (a file, a feed)
-    that could not be taken in. Key: its URI; ``ce_id``: the URI and the time."""
+    """The dead-letter record for something read from outside Kafka (a file, a feed, one
+    item of either) that could not be taken in. Key: ``key`` (an item's identity in its
+    source), else the URI; ``ce_id``: the URI, the key and the time."""
+    uri, key = well_formed(uri), well_formed(key) if key else None
     letter = DeadLetter(
         service=service,
         stage=failure.stage,
         error_class=failure.error_class,
-        error_message=failure.message[:MAX_MESSAGE_CHARS],
+        error_message=well_formed(failure.message[:MAX_MESSAGE_CHARS]),
         source_uri=uri,
+        original_key=key,
         failed_at=now,
     )
-    event_id = f"{uri}@{now.isoformat()}"
+    event_id = f"{uri}#{key}@{now.isoformat()}" if key else f"{uri}@{now.isoformat()}"
     return Output(
         topic=topic,
-        key=uri.encode(),
+        key=(key or uri).encode(),
         value=letter.model_dump_json().encode(),
         headers=[
             *_letter_headers(service, event_id, now),

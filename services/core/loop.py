@@ -39,7 +39,7 @@ from .records import utc_now
 from .retry import Backoff
 from .settings import DEFAULTS
 from .stable_offsets import stable_committed
-from .transform import Emit, Failure, Output, Record, Transform
+from .transform import Emit, Failure, Output, Record, Transform, encoded_size
 
 log = get_logger(__name__)
 
@@ -342,9 +342,7 @@ class StreamLoop:
             return outcome
         limit = self.config.max_record_bytes
         for out in outcome.outputs:
-            size = (
-                len(out.value) + len(out.key or b"") + sum(len(k) + len(v) for k, v in out.headers)
-            )
+            size = encoded_size(out)
             if size > limit:
                 return Failure(
                     stage="produce",

@@ -172,6 +172,13 @@ class Metrics:
             ["service"],
             registry=r,
         )
+        self.internal_errors = counter(
+            "newswire_internal_errors_total",
+            "Exceptions from newswire's own code caught where one unit of work is taken in "
+            "(a bug to report), by boundary; the unit failed, the service went on.",
+            ["service", "boundary"],
+            registry=r,
+        )
         self.broker_errors = counter(
             "newswire_broker_errors_total",
             "Transient broker errors that were retried, by error class.",

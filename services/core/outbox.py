@@ -8,13 +8,19 @@ in one transaction of that partition's transactional producer (``ProducerPool``)
 outputs of a unit commit together or not at all. ``put`` returns once its outputs are
 committed (True) or not (False: the partition is no longer ours, or the transaction
 failed; the work is done again from the last committed state).
+
+One transaction at a time on each producer: flushes run one after another (a flusher
+task and a partition revocation may ask at the same moment), and a flush, once begun,
+runs to its end in a task of its own even when its caller is cancelled, so that no
+transaction is left open under the next one. ``exclusive()`` holds flushes off while a
+producer is closed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import TopicPartition
@@ -38,6 +44,7 @@ class Outbox:
         self.pool = pool
         self.owns = owns
         self._queues: dict[TopicPartition, _Queue] = {}
+        self._lock = asyncio.Lock()
 
     @property
     def pending(self) -> bool:
@@ -61,7 +68,22 @@ class Outbox:
         return await done
 
     async def flush(self) -> list[Output]:
-        """Commit every queue; returns the outputs that were committed."""
+        """Commit every queue; returns the outputs that were committed.
+
+        The flush runs in a task of its own: cancelling the caller leaves it to finish."""
+        return await asyncio.shield(asyncio.ensure_future(self._flush()))
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """No flush runs (nor starts) inside this block: a producer may be closed."""
+        async with self._lock:
+            yield
+
+    async def _flush(self) -> list[Output]:
+        async with self._lock:
+            return await self._flush_queues()
+
+    async def _flush_queues(self) -> list[Output]:
         queues, self._queues = self._queues, {}
         committed: list[Output] = []
         for tp, queue in queues.items():

@@ -218,8 +218,9 @@ class Settings(BaseSettings):
     feed_max_items: int = Field(
         default=1000,
         ge=1,
-        description="Entries of one poll kept, at most (feeds list the newest first); the "
-        "rest is reported as a problem of the poll.",
+        description="Entries of one feed document (a poll, or a feed file in the seeds "
+        "folder) kept, at most (feeds list the newest first); the rest is reported as a "
+        "problem.",
     )
     fetch_concurrency: int = Field(default=100, ge=1, description="Fetches in flight at most.")
     fetch_per_host: int = Field(default=2, ge=1, description="Fetches in flight per host.")

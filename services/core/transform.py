@@ -54,6 +54,13 @@ class Output:
     headers: Headers = ()
 
 
+def encoded_size(out: Output) -> int:
+    """The bytes of ``out`` that count against the record limit (``NEWSWIRE_MAX_RECORD_BYTES``:
+    the broker refuses about 1 MiB by default, and a refused record would abort its
+    transaction again on every try)."""
+    return len(out.value) + len(out.key or b"") + sum(len(k) + len(v) for k, v in out.headers)
+
+
 @dataclass(slots=True)
 class Emit:
     """The record was processed: produce these outputs (none is fine)."""

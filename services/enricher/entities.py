@@ -11,18 +11,25 @@ Shadow").
 Types: PERSON, NORP (nationalities, groups), FAC, ORG, GPE (countries, cities, regions),
 LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY,
 ORDINAL, CARDINAL (spaCy's OntoNotes set) and WEAPON (newswire's gazetteer).
+
+An embedded post gets the same pass over its own text (``embed_entities``): its entities
+are marked with the post's index, their mentions index the post's text, and its author
+(named by the byline, outside the text) is one of them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.ids import stable_id
-from ..core.records import Entity, Span
+from ..core.records import Embed, Entity, Span
 from .gazetteer import PLACES, WEAPONS
 from .pipeline import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 LITTER = {"loading", "advertisement", "share", "subscribe", "read more"}
@@ -55,7 +62,8 @@ def extract_entities(text: str, title: str = "") -> list[Entity]:
     return entities_from_doc(nlp()(text), title)
 
 
-def entities_from_doc(doc: Any, title: str = "") -> list[Entity]:
+def entities_from_doc(doc: Doc, title: str = "", embed: int | None = None) -> list[Entity]:
+    """The entities of a parsed text: an article's, or the embedded post ``embed``'s."""
     text: str = doc.text
     found: dict[tuple[str, str], _Found] = {}
     for ent in doc.ents:
@@ -68,7 +76,47 @@ def entities_from_doc(doc: Any, title: str = "") -> list[Entity]:
         name = ent.ent_id_ or surface
         found.setdefault((name, ent.label_), _Found(name, ent.label_)).spans.append((start, end))
     merged = _merge_aliases(found)
-    return _entities(merged, text, title)
+    return _entities(merged, text, title, embed)
+
+
+BYLINE_SALIENCE = 0.3 + 0.3 * 1 / 5
+"""An author's salience: named once, at the start of the post (and not in the title)."""
+
+
+def embed_entities(index: int, embed: Embed, post: Doc, byline: Doc | None) -> list[Entity]:
+    """The entities of embedded post ``index`` (``post`` is its parsed text), and its
+    author, typed by what the recogniser makes of the byline (``byline``: the author's
+    name parsed) when it is one entity, else a person."""
+    entities = entities_from_doc(post, embed=index)
+    author = (embed.author or "").strip()
+    if not author:
+        return entities
+    label = "PERSON"
+    if byline is not None and len(byline.ents) == 1 and byline.ents[0].text == author:
+        label = byline.ents[0].label_ if byline.ents[0].label_ not in NUMERIC else label
+    for i, entity in enumerate(entities):
+        if (entity.name, entity.type) == (author, label):  # the post names its author too
+            entities[i] = entity.model_copy(update={"count": entity.count + 1})
+            return entities
+    entities.append(
+        Entity(
+            entity_id=entity_id(label, author, index),
+            name=author,
+            type=label,
+            mentions=[],
+            count=1,
+            salience=round(BYLINE_SALIENCE, 4),
+            embed=index,
+        )
+    )
+    return entities
+
+
+def entity_id(type_: str, name: str, embed: int | None = None) -> str:
+    """Stable within the article; an embedded post's entities are its own."""
+    if embed is None:
+        return stable_id(type_, name)
+    return stable_id(type_, name, "embed", str(embed))
 
 
 def _merge_aliases(found: dict[tuple[str, str], _Found]) -> list[_Found]:
@@ -122,7 +170,7 @@ def _alias_target(entity: _Found, entities: dict[str, _Found]) -> _Found | None:
     return None
 
 
-def _entities(found: list[_Found], text: str, title: str) -> list[Entity]:
+def _entities(found: list[_Found], text: str, title: str, embed: int | None) -> list[Entity]:
     out = []
     length = max(1, len(text))
     for f in found:
@@ -132,12 +180,13 @@ def _entities(found: list[_Found], text: str, title: str) -> list[Entity]:
         salience = 0.4 * in_title + 0.3 * (1 - first / length) + 0.3 * min(1.0, len(spans) / 5)
         out.append(
             Entity(
-                entity_id=stable_id(f.type, f.name),
+                entity_id=entity_id(f.type, f.name, embed),
                 name=f.name,
                 type=f.type,
                 mentions=[Span(start=s, end=e, text=text[s:e]) for s, e in spans],
                 count=len(spans),
                 salience=round(min(1.0, salience), 4),
+                embed=embed,
             )
         )
     return sorted(out, key=lambda e: -e.salience)

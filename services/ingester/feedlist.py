@@ -47,6 +47,8 @@ def parse_feed_list(text: str, where: str = "feed list") -> list[FeedSpec]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"{where} is not valid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # `2024-13-45` as a date, deep nesting
+        raise ConfigurationError(f"{where} cannot be read: {type(exc).__name__}: {exc}") from None
     if data is None:
         return []
     if isinstance(data, list):
@@ -93,7 +95,11 @@ class FeedListFile:
             return self._feeds, False, None
         self._signature = signature
         try:
-            feeds = parse_feed_list(self.path.read_text(encoding="utf-8"), str(self.path))
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._feeds, False, ConfigurationError(f"{self.path} cannot be read: {exc}")
+        try:
+            feeds = parse_feed_list(text, str(self.path))
         except ConfigurationError as exc:
             return self._feeds, False, exc
         self._feeds = feeds

@@ -18,7 +18,7 @@ class IngesterMetrics:
         self.fetches = counter(
             "newswire_fetches_total",
             "Feed fetches by outcome (200, 304, 4xx, 5xx, timeout, too_large, refused, "
-            "redirect_loop, bad_response, transport, parse_error).",
+            "redirect_loop, bad_response, transport, parse_error, internal).",
             ["outcome"],
             registry=r,
         )
@@ -58,6 +58,13 @@ class IngesterMetrics:
             "newswire_seed_files_total",
             "Seed files ingested, by result (processed, failed).",
             ["result"],
+            registry=r,
+        )
+        self.oversize = counter(
+            "newswire_raw_items_oversize_total",
+            "Raw items whose record was over the record limit, by action (trimmed: their "
+            "page_html cut to fit; dead_lettered).",
+            ["action"],
             registry=r,
         )
         self.feed_errors = gauge(

@@ -8,14 +8,16 @@ from pathlib import Path
 from ..core.errors import ConfigurationError
 from .feedlist import FeedSpec, dump_feed_list, parse_feed_list
 from .parsers.errors import FeedParseError
-from .parsers.xmlguard import check_xml
+from .parsers.xmlguard import safe_xml
 
 
 def parse_opml(data: bytes, where: str = "OPML") -> list[FeedSpec]:
-    """Every outline with an ``xmlUrl``; enclosing outlines' titles become tags."""
+    """Every outline with an ``xmlUrl``; enclosing outlines' titles become tags.
+
+    The document goes through the same guard as feeds: one that declares entities is
+    refused, and ElementTree reads it re-encoded as UTF-8 with nothing declared."""
     try:
-        check_xml(data)
-        root = ET.fromstring(data)
+        root = ET.fromstring(safe_xml(data).data)
     except (FeedParseError, ET.ParseError) as exc:
         raise ConfigurationError(f"{where} is not readable OPML: {exc}") from None
     body = root.find("body")

@@ -1,4 +1,11 @@
-"""Polling one feed: fetch, parse, find new and changed items, decide the next poll."""
+"""Polling one feed: fetch, parse, find new and changed items, decide the next poll.
+
+``poll_feed`` always returns a ``PollOutcome``: a failed fetch, a document that is no
+feed, and a bug of ours anywhere in the poll (outcome ``internal``, the exception in
+``errors`` for its traceback) all take the feed's failure path: error count, backoff,
+health, the outcome counted. Fetching one article page is a boundary of its own: a page
+that fails leaves its item without the page, and the other items go on.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,15 @@ import asyncio
 import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..core.records import HttpMeta, RawItem, Source, SourceState
 from ..core.settings import DEFAULTS, Settings
 from .feedlist import FeedSpec
 from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_text, media_type
-from .items import Counts, FetchContext, raw_items
-from .parsers import FeedParseError, parse_feed
+from .items import Adapted, Counts, FetchContext, raw_items
+from .parsers import FeedParseError, ParsedFeed, RejectedItem, parse_feed
 from .schedule import Backoff, Bounds, Hints, health_after, next_interval
 
 
@@ -49,12 +56,18 @@ class PollOutcome:
     duration_s: float = 0.0
     problems: list[str] = field(default_factory=list)
     page_failures: int = 0
+    rejected: list[RejectedItem] = field(default_factory=list)
+    """Entries that could not be taken in, each to be dead-lettered once."""
+    errors: list[BaseException] = field(default_factory=list)
+    """Bugs of ours caught in this poll (the poll's own, or one page's; an entry's is in
+    its rejection)."""
 
 
 PARSE_THREADS = 2
-"""Feeds are parsed in a pool of their own, this small: parsing holds the interpreter lock
-most of the time, so more threads only add switching between them, and each thread's
-allocations (a malloc arena per thread) add to the resident memory of the process."""
+"""Feeds are parsed (and their items adapted) in a pool of their own, this small: parsing
+holds the interpreter lock most of the time, so more threads only add switching between
+them, and each thread's allocations (a malloc arena per thread) add to the resident memory
+of the process."""
 _parsers = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="feed-parse")
 
 
@@ -99,6 +112,23 @@ async def poll_feed(
 ) -> PollOutcome:
     now = now or datetime.now(UTC)
     started = time.perf_counter()
+    try:
+        return await _poll(spec, state, fetcher, policy, now, started)
+    except Exception as exc:  # a bug of ours: the feed's failure path all the same
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        new = _failure(state, "internal", error, now, policy, None)
+        duration = time.perf_counter() - started
+        return PollOutcome(new, [], "internal", duration_s=duration, errors=[exc])
+
+
+async def _poll(
+    spec: FeedSpec,
+    state: SourceState,
+    fetcher: Fetcher,
+    policy: PollPolicy,
+    now: datetime,
+    started: float,
+) -> PollOutcome:
     url = state.fetch_url or spec.url
     bounds = Bounds(
         spec.min_interval_s or policy.bounds.min_s, spec.max_interval_s or policy.bounds.max_s
@@ -126,10 +156,8 @@ async def poll_feed(
 
     try:
         # In a worker thread: a huge feed must not stall the other feeds' fetches and timeouts.
-        parse = functools.partial(
-            parse_feed, result.body, content_type=media_type(result.content_type), url=result.url
-        )
-        feed = await asyncio.get_running_loop().run_in_executor(_parsers, parse)
+        read = functools.partial(_read, result, spec, state, policy, now)
+        feed, adapted = await asyncio.get_running_loop().run_in_executor(_parsers, read)
     except FeedParseError as exc:
         new = _failure(state, "parse_error", str(exc), now, policy, None)
         new = new.model_copy(update=moved)
@@ -140,28 +168,19 @@ async def poll_feed(
             bytes_read=result.bytes_read,
             duration_s=time.perf_counter() - started,
         )
-    if len(feed.items) > policy.max_items:
-        kept = f"the feed has {len(feed.items)} entries; the first {policy.max_items} are kept"
-        feed = replace(feed, items=feed.items[: policy.max_items], problems=[*feed.problems, kept])
-    context = FetchContext(
-        source=Source(
-            kind="feed", uri=spec.url, name=spec.name or feed.title, tags=list(spec.tags)
-        ),
-        fetched_at=now,
-        http=_http_meta(result),
-    )
-    items, seen, counts = raw_items(feed, state, context, seen_limit=policy.seen_limit)
+    items, errors = adapted.items, list[BaseException]()
     page_failures = 0
     if spec.full_text:
-        items, page_failures = await _attach_pages(items, fetcher)
+        items, page_failures = await _attach_pages(items, fetcher, errors)
     hints = Hints(
         ttl_s=feed.ttl_s,
         update_period_s=feed.update_period_s,
         max_age_s=hints.max_age_s,
         expires_in_s=hints.expires_in_s,
     )
+    counts = adapted.counts
     interval = next_interval(state.interval_s, counts.new, hints, bounds)
-    new = _success(state, now, interval, "200", {**moved, **validators, "seen": seen})
+    new = _success(state, now, interval, "200", {**moved, **validators, "seen": adapted.seen})
     return PollOutcome(
         new,
         items,
@@ -169,9 +188,32 @@ async def poll_feed(
         counts=counts,
         bytes_read=result.bytes_read,
         duration_s=time.perf_counter() - started,
-        problems=feed.problems,
+        problems=adapted.problems,
         page_failures=page_failures,
+        rejected=adapted.rejected,
+        errors=errors,
     )
+
+
+def _read(
+    result: FetchResult, spec: FeedSpec, state: SourceState, policy: PollPolicy, now: datetime
+) -> tuple[ParsedFeed, Adapted]:
+    """The feed of a response, and its new and changed items (in a worker thread)."""
+    feed = parse_feed(
+        result.body,
+        content_type=media_type(result.content_type),
+        url=result.url,
+        max_items=policy.max_items,
+    )
+    context = FetchContext(
+        source=Source(
+            kind="feed", uri=spec.url, name=spec.name or feed.title, tags=list(spec.tags)
+        ),
+        fetched_at=now,
+        http=_http_meta(result),
+        base=result.url,
+    )
+    return feed, raw_items(feed, state, context, seen_limit=policy.seen_limit)
 
 
 def _success(
@@ -202,8 +244,13 @@ def _http_meta(result: FetchResult) -> HttpMeta:
     )
 
 
-async def _attach_pages(items: list[RawItem], fetcher: Fetcher) -> tuple[list[RawItem], int]:
-    """For items with only a summary, fetch the article page (same politeness and limits)."""
+async def _attach_pages(
+    items: list[RawItem], fetcher: Fetcher, errors: list[BaseException]
+) -> tuple[list[RawItem], int]:
+    """For items with only a summary, fetch the article page (same politeness and limits).
+
+    Each page is a boundary: one that fails (a bug of ours included, kept in ``errors``)
+    leaves its item as it was."""
     out: list[RawItem] = []
     failures = 0
     for item in items:
@@ -212,11 +259,16 @@ async def _attach_pages(items: list[RawItem], fetcher: Fetcher) -> tuple[list[Ra
             continue
         try:
             page = await fetcher.fetch(item.link, accept="text/html,application/xhtml+xml")
+            # Off the event loop: decoding megabytes must not stall the other feeds.
+            html = await asyncio.to_thread(decode_text, page.body, page.content_type)
         except FetchError:
             failures += 1
             out.append(item)
             continue
-        # Off the event loop: decoding megabytes must not stall the other feeds.
-        html = await asyncio.to_thread(decode_text, page.body, page.content_type)
+        except Exception as exc:
+            failures += 1
+            errors.append(exc)
+            out.append(item)
+            continue
         out.append(item.model_copy(update={"page_html": html}))
     return out, failures

@@ -3,6 +3,13 @@
 Which sources this replica handles, and what it remembers of them, comes from the
 partitions it owns of the state topic (see ``statestore``). Every poll's items and the
 source's new state are written in one transaction, batched per partition.
+
+No input stops it: a seed file, a feed's poll, an item and a page each end as a value
+(items, or a failure with its reason); a failed file or item is a dead letter on
+``news.deadletter.ingester``, a failed poll the feed's error count and backoff. A bug of
+ours at one of these boundaries is the stage ``internal``, counted and logged with its
+traceback once (``core.internal``). The seeds folder is walked and read in a worker
+thread; every raw item's record is checked against the record limit (``sizing``).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from datetime import UTC, datetime
 
 from ..core.clients import kafka_clients
 from ..core.deadletters import intake_dead_letter
+from ..core.errors import RecordError
+from ..core.internal import InternalErrors
 from ..core.logs import get_logger
 from ..core.metrics import Metrics
 from ..core.probe import BrokerProbe
@@ -26,8 +35,10 @@ from ..core.transform import Failure, Output, Produce, encode
 from .feedlist import FeedListFile, FeedSpec
 from .fetch import FetchConfig, Fetcher
 from .metrics import IngesterMetrics
+from .parsers import RejectedItem
 from .poller import PollOutcome, PollPolicy, initial_state, poll_feed
 from .seeds import SeedChange, SeedFolder
+from .sizing import fitted
 from .statestore import StateStore
 
 log = get_logger(__name__)
@@ -51,6 +62,7 @@ class Ingester:
         self.bootstrap = bootstrap
         self.metrics = metrics
         self.m = IngesterMetrics(metrics.registry)
+        self.internal = InternalErrors(NAME, metrics)
         prefix = settings.topic_prefix
         self.raw_topic = RAW.full_name(prefix)
         self.dlq_topic = dead_letter_topic(NAME).full_name(prefix)
@@ -58,7 +70,11 @@ class Ingester:
         self.feed_file = FeedListFile(settings.feeds_file)
         self.extra_feeds = list(extra_feeds)
         self.feeds: dict[str, FeedSpec] = {f.source_id: f for f in self.extra_feeds}
-        self.seeds = SeedFolder(settings.seeds_dir, seen_limit=settings.feed_seen_items)
+        self.seeds = SeedFolder(
+            settings.seeds_dir,
+            seen_limit=settings.feed_seen_items,
+            max_items=settings.feed_max_items,
+        )
         self.policy = PollPolicy.from_settings(settings)
         self.fetch_config = FetchConfig.from_settings(settings)
         self.store = StateStore(
@@ -139,14 +155,19 @@ class Ingester:
         probing = asyncio.create_task(self.probe.run(stop))
         log.info("ingester started", seeds=str(self.settings.seeds_dir), feeds=len(self.feeds))
         next_reload = next_scan = 0.0
+        scanning: asyncio.Task[None] | None = None
         try:
             while not stop.is_set():
                 now = time.monotonic()
                 if now >= next_reload:
-                    self._reload()
+                    try:
+                        self._reload()
+                    except Exception as exc:  # a bug of ours: the previous list stays
+                        self.internal.record("feed_list", exc, file=str(self.feed_file.path))
                     next_reload = now + RELOAD_S
-                if now >= next_scan and self.store.owned:
-                    await self._scan_seeds()
+                if now >= next_scan and self.store.owned and (not scanning or scanning.done()):
+                    # A task of its own: feeds are polled on while a large folder is read.
+                    scanning = asyncio.create_task(self._scan_seeds())
                     next_scan = now + self.settings.seeds_poll_s
                 self._start_due(now)
                 with contextlib.suppress(TimeoutError):
@@ -158,6 +179,10 @@ class Ingester:
                 for task in list(self._tasks):
                     task.cancel()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            if scanning is not None:
+                scanning.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scanning
             flusher.cancel()
             probing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -190,20 +215,25 @@ class Ingester:
 
     async def _poll(self, spec: FeedSpec) -> None:
         sid = spec.source_id
+        state = self.store.states.get(sid)
         try:
-            state = self.store.states.get(sid)
             if state is None or state.uri != spec.url:
                 state = initial_state(spec)
             async with self._fetch_slots:
                 outcome = await poll_feed(spec, state, self.fetcher, self.policy)
+            for error in outcome.errors:
+                self.internal.record("feed", error, feed=spec.url)
             self._count(spec, outcome)
-            committed = await self._emit(sid, outcome.items, [], outcome.state)
+            dead = [self._rejected_letter(spec.url, r, "feeds") for r in outcome.rejected]
+            committed = await self._emit(sid, outcome.items, dead, outcome.state)
             if committed and outcome.state.next_poll_at is not None:
                 delay = max(0.0, outcome.state.next_poll_at.timestamp() - time.time())
                 heapq.heappush(self._due, (time.monotonic() + delay, sid))
-        except Exception as exc:  # a bug must not stop the other feeds
-            log.exception("feed poll failed", feed=spec.url, error=repr(exc))
-            heapq.heappush(self._due, (time.monotonic() + self.policy.bounds.min_s, sid))
+        except Exception as exc:  # a bug of ours past the poll: the other feeds go on
+            self.internal.record("feed_emit", exc, feed=spec.url)
+            failures = (state.error_count if state else 0) + 1
+            delay = self.policy.backoff.delay(failures)
+            heapq.heappush(self._due, (time.monotonic() + delay, sid))
         finally:
             self._busy.discard(sid)
 
@@ -233,25 +263,38 @@ class Ingester:
             )
 
     async def _scan_seeds(self) -> None:
+        """One scan of the folder, walked and read in a worker thread, file by file."""
         now = utc_now()
-        for change in self.seeds.scan(now, self.store.states.get, self.store.owns):
-            await self._emit_seed(change)
+        changes = self.seeds.scan(now, lambda sid: self.store.states.get(sid), self.store.owns)
+        try:
+            while (change := await asyncio.to_thread(next, changes, None)) is not None:
+                await self._emit_seed(change)
+        except Exception as exc:  # a bug of ours in the walk itself: the next scan retries
+            self.internal.record("seeds_scan", exc, folder=str(self.settings.seeds_dir))
+        if self.seeds.truncated:
+            log.error(
+                "the seeds folder has too many entries: the rest is not read; split it",
+                folder=str(self.settings.seeds_dir),
+            )
         self.scans += 1
 
     async def _emit_seed(self, change: SeedChange) -> None:
         dead: list[Output] = []
         if change.error is not None:
-            dead.append(self._dead_letter(change.relative, change.error))
+            if change.internal:
+                self.internal.record("seed_file", change.error, file=change.relative)
+            failure = _failure(change.error)
+            dead.append(self._dead_letter(change.relative, failure))
             self.m.seed_files.labels("failed").inc()
-            failure = Failure.from_exception(change.error)
             self.metrics.dead_lettered.labels(
                 NAME, "seeds", failure.stage, failure.error_class
             ).inc()
-            log.warning("seed file dead-lettered", file=change.relative, error=str(change.error))
+            log.warning("seed file dead-lettered", file=change.relative, error=failure.message)
         else:
             self.m.seed_files.labels("processed").inc()
             for item in change.items:
                 log.info("seed file ingested", file=change.relative, revision=item.revision)
+        dead += [self._rejected_letter(change.relative, r, "seeds") for r in change.rejected]
         await self._emit(change.state.source_id, change.items, dead, change.state)
 
     # -- emission ------------------------------------------------------------------------
@@ -267,15 +310,42 @@ class Ingester:
         event_id = f"{state.source_id}/{state.last_polled_at}"
         return encode(produce, source=SOURCE, event_id=event_id, time=datetime.now(UTC))
 
-    def _dead_letter(self, uri: str, error: Exception) -> Output:
-        failure = Failure.from_exception(error)
-        return intake_dead_letter(uri, failure, service=NAME, topic=self.dlq_topic, now=utc_now())
+    def _dead_letter(self, uri: str, failure: Failure, key: str | None = None) -> Output:
+        return intake_dead_letter(
+            uri, failure, service=NAME, topic=self.dlq_topic, now=utc_now(), key=key
+        )
+
+    def _rejected_letter(self, uri: str, refused: RejectedItem, where: str) -> Output:
+        """The dead letter of one entry of a feed or file that could not be taken in."""
+        if refused.error is not None:
+            self.internal.record(where, refused.error, source=uri, item=refused.key)
+        failure = Failure(refused.stage, refused.error_class, f"{refused.key}: {refused.message}")
+        self.metrics.dead_lettered.labels(NAME, where, failure.stage, failure.error_class).inc()
+        return self._dead_letter(uri, failure, key=refused.key)
+
+    def _item_outputs(self, items: list[RawItem]) -> list[Output]:
+        """Each item's record, cut to the record limit, or its dead letter."""
+        outputs = []
+        for item in items:
+            fit = fitted(item, self._item_output, self.settings.max_record_bytes)
+            if fit.output is not None:
+                outputs.append(fit.output)
+                if fit.note:
+                    self.m.oversize.labels("trimmed").inc()
+                    log.warning("raw item trimmed", item_id=item.item_id, note=fit.note)
+                continue
+            self.m.oversize.labels("dead_lettered").inc()
+            failure = Failure("produce", "RecordTooLarge", f"{item.item_id}: {fit.note}")
+            where = "feeds" if item.source.kind == "feed" else "seeds"
+            self.metrics.dead_lettered.labels(NAME, where, "produce", "RecordTooLarge").inc()
+            outputs.append(self._dead_letter(item.source.uri, failure, item.item_id))
+        return outputs
 
     async def _emit(
         self, sid: str, items: list[RawItem], extra: list[Output], state: SourceState
     ) -> bool:
         """Queue the outputs of one source for its partition's next transaction."""
-        outputs = [*(self._item_output(i) for i in items), *extra, self._state_output(state)]
+        outputs = [*self._item_outputs(items), *extra, self._state_output(state)]
 
         def remember() -> None:
             self._health_moved(state)
@@ -322,6 +392,13 @@ class Ingester:
         for url in self._feed_series - owned:
             self.m.forget_feed(url)
         self._feed_series &= owned
+
+
+def _failure(error: Exception) -> Failure:
+    """A failed file's reason; a bug of ours is the stage ``internal``."""
+    if isinstance(error, RecordError):
+        return Failure.from_exception(error)
+    return Failure("internal", type(error).__name__, str(error) or repr(error))
 
 
 def build(settings: Settings, bootstrap: str, metrics: Metrics) -> Ingester:

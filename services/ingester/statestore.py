@@ -125,9 +125,10 @@ class StateStore:
         assert self._consumer is not None
         async with self._lock:
             self.partitions = len(self._consumer.partitions_for_topic(self.topic) or ())
-            for tp in self.pool.partitions():
-                if tp.partition not in assigned:
-                    await self.pool.close(tp)
+            async with self.outbox.exclusive():  # not under a transaction of its own
+                for tp in self.pool.partitions():
+                    if tp.partition not in assigned:
+                        await self.pool.close(tp)
             for p in sorted(assigned):
                 await self.pool.ensure(TopicPartition(self.topic, p))  # fences the old owner
             restored = await self._restore(sorted(assigned))

@@ -27,3 +27,9 @@ class NormalizerMetrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
             registry=registry,
         )
+        self.canonical_ignored = counter(
+            "newswire_canonical_links_ignored_total",
+            "Canonical links of fetched pages not taken: on another site than the item's "
+            "link (or the item has no link).",
+            registry=registry,
+        )

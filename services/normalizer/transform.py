@@ -4,22 +4,28 @@ Text comes from the article page (main-content extraction) when the ingester fet
 or the item is an HTML file of a whole page, else from the item's HTML or plain text.
 Embedded social posts are cut out into ``embeds``, page litter is removed, and the rest
 is one paragraph per block.
+
+Every URL written is http(s) (``core.urls``), whatever ``news.raw`` holds. A page's own
+canonical link names the article only when it is on the item link's site (registrable
+domain, ``sites``): a page that names another outlet's URL would otherwise take that
+outlet's ``article_id``; such a link is ignored, and counted.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from ..core.errors import TransformError
 from ..core.ids import content_hash, stable_id
+from ..core.logs import get_logger
 from ..core.records import Article, Embed, RawItem, utc_now
 from ..core.topics import ARTICLES
 from ..core.transform import Produce, Record
+from ..core.urls import http_url
 from .canonical import canonical_url
 from .dedup import DuplicateWindow, near_signature
 from .embeds import cut_embeds, take_html_embeds
@@ -27,9 +33,11 @@ from .extract import Page
 from .language import detect_language
 from .litter import remove_litter
 from .metrics import NormalizerMetrics
+from .sites import same_site
 from .text import clean_text, first_sentence, parse_html
 
 SUMMARY_CHARS = 300
+log = get_logger(__name__)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -76,20 +84,12 @@ def article_body(item: RawItem, page: Page | None = None) -> Body:
     )
 
 
-_WHOLE_PAGE = re.compile(r"<(html|body)[\s>]", re.I)
-
-
 def article_page(item: RawItem) -> Page | None:
-    """The article's page: the one the ingester fetched, or an HTML file (seeds folder)
-    that is a whole page rather than an article's markup, unless the item has its text."""
-    if item.content_text:
+    """The article's page (one the ingester fetched, or a whole page saved in the seeds
+    folder), unless the item has its text."""
+    if item.content_text or not item.page_html:
         return None
-    if item.page_html:
-        return Page(item.page_html, item.link)
-    html = item.content_html
-    if item.format == "html" and html and _WHOLE_PAGE.search(html):
-        return Page(html, item.link)
-    return None
+    return Page(item.page_html, item.link)
 
 
 def article_id(item: RawItem, canonical: str | None) -> str:
@@ -98,14 +98,33 @@ def article_id(item: RawItem, canonical: str | None) -> str:
     return stable_id(item.source.kind, item.source.uri)
 
 
-def normalize(item: RawItem) -> Article:
+def page_canonical(
+    item: RawItem, page: Page | None, ignored: Callable[[str], None] | None = None
+) -> str | None:
+    """The page's canonical link, when it is on the site of the item's link. A page saved
+    in the seeds folder without a link of its own names itself: the folder's files are the
+    operator's, as trusted as the `url` of their front matter."""
+    link = http_url(item.link)
+    named = canonical_url(page.canonical_url, link) if page and page.canonical_url else None
+    if named is None:
+        return None
+    if link is None and item.source.kind == "file":
+        return named
+    if link is None or not same_site(named, link):
+        if ignored is not None:
+            ignored(named)
+        return None
+    return named
+
+
+def normalize(item: RawItem, ignored: Callable[[str], None] | None = None) -> Article:
+    """The article of ``item``; ``ignored`` hears of a page canonical link not taken."""
     body = article_body(item, article_page(item))
     text, embeds, page = body.text, body.embeds, body.page
     if not text:
         raise TransformError(f"item {item.item_id} from {item.source.uri} has no text")
     link = canonical_url(item.link) if item.link else None
-    from_page = page.canonical_url if page else None
-    canonical = (canonical_url(from_page, item.link) if from_page else None) or link
+    canonical = page_canonical(item, page, ignored) or link
     published: datetime | None = item.published.utc or item.updated.utc
     source: Literal["item", "page", "file"] | None = "item" if published else None
     if published is None and page is not None and page.published is not None:
@@ -120,7 +139,7 @@ def normalize(item: RawItem) -> Article:
         revision=item.revision,
         item_id=item.item_id,
         source=item.source,
-        url=item.link,
+        url=http_url(item.link),
         canonical_url=canonical,
         title=title,
         text=text,
@@ -155,7 +174,7 @@ class Normalizer:
 
     def __call__(self, item: RawItem, record: Record) -> Sequence[Produce]:
         started = time.perf_counter()
-        article = normalize(item)
+        article = normalize(item, self._ignored)
         near = near_signature(article.text)
         original = self.window.check(article.article_id, article.content_hash, near)
         article = article.model_copy(
@@ -171,6 +190,11 @@ class Normalizer:
             self.metrics.text_chars.observe(len(article.text))
             self.metrics.extraction_seconds.observe(time.perf_counter() - started)
         return [Produce(self.topic, article.article_id, article, ARTICLES.ce_type)]
+
+    def _ignored(self, canonical: str) -> None:
+        log.info("a page's canonical link on another site, ignored", canonical=canonical)
+        if self.metrics is not None:
+            self.metrics.canonical_ignored.inc()
 
     def remember(self, article: Article) -> None:
         """Put an already published article into the window (rebuilding it on start)."""

@@ -40,11 +40,11 @@ PYTHON = sys.executable
 
 
 async def run_once(
-    bootstrap: str, seeds: Path, **extra: str
+    bootstrap: str, seeds: Path, prefix: str | None = None, **extra: str
 ) -> tuple[str, subprocess.CompletedProcess[str]]:
-    """``newswire run --once`` over ``seeds`` under fresh topic and group names; returns
-    the topic prefix and the finished process."""
-    prefix = f"pipe{uuid.uuid4().hex[:6]}"
+    """``newswire run --once`` over ``seeds`` under fresh topic and group names (or those
+    of ``prefix``, to run again); returns the topic prefix and the finished process."""
+    prefix = prefix or f"pipe{uuid.uuid4().hex[:6]}"
     env = service_env(
         bootstrap,
         prefix=prefix,

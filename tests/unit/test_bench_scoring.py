@@ -92,6 +92,20 @@ def test_pairing_prefers_the_cue_then_the_content() -> None:
     assert pair(a(range(70, 80), range(65, 66)), [by_content, by_cue]) is None
 
 
+def test_each_rule_is_scored_on_its_own_claims_against_all_of_the_gold() -> None:
+    from bench.attribution import by_rule
+
+    gold = [a(range(10, 15), range(2, 3)), a(range(20, 25), range(17, 18))]
+    right = Attribution(frozenset(range(10, 15)), frozenset({2}), rule="verb-clause")
+    wrong = Attribution(frozenset(range(40, 45)), frozenset({38}), rule="according-to")
+    scores = by_rule([([right, wrong], gold, frozenset())])
+    assert list(scores) == ["verb-clause", "according-to"]  # in the rule table's order
+    clause, according = scores["verb-clause"], scores["according-to"]
+    assert clause.predicted == 1 and clause.gold == 2
+    assert clause.roles["content"].exact()[:2] == (1.0, 0.5)  # its precision; half the gold
+    assert according.roles["content"].exact()[:2] == (0.0, 0.0)
+
+
 def test_polnear_panels_keep_every_annotator_and_documents_the_first(tmp_path: Path) -> None:
     (tmp_path / "data" / "dev" / "text").mkdir(parents=True)
     (tmp_path / "data" / "dev" / "attributions").mkdir()

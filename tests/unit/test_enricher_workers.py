@@ -128,3 +128,12 @@ def test_workers_exit_when_their_service_is_killed() -> None:
         assert not alive, "the worker outlived its service"
     finally:
         service.kill()
+
+
+def test_the_service_process_does_not_load_spacy() -> None:
+    # spaCy and the model live in the analysis workers; the service's own process stays
+    # small (the claims and entities modules use spaCy's types only for type checking)
+    code = "import sys, services.enricher.service; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -39,3 +39,33 @@ def test_surnames_join_the_full_name() -> None:
     text = "John Kirby said the talks would resume. Later, Kirby warned that time was short."
     people = [e for e in extract_entities(text) if e.type == "PERSON"]
     assert [(p.name, p.count) for p in people] == [("John Kirby", 2)]
+
+
+def test_an_embedded_post_gets_the_entity_pass_marked_with_its_index() -> None:
+    from services.core.records import Embed
+    from services.enricher.analysis import analyse
+
+    post = "President Biden met the chancellor in Berlin today."
+    embeds = [Embed(platform="twitter", author="The White House", text=post)]
+    analysis = analyse("The chancellor spoke in Berlin on Monday.", "", embeds)
+    article = {e.name: e for e in analysis.entities if e.embed is None}
+    embedded = {e.name: e for e in analysis.entities if e.embed == 0}
+    assert set(embedded) >= {"Biden", "Berlin", "The White House"}
+    for entity in embedded.values():  # the post's offsets, not the article's
+        assert all(post[m.start : m.end] == m.text for m in entity.mentions)
+    author = embedded["The White House"]
+    assert (author.type, author.mentions, author.count) == ("ORG", [], 1)  # typed by NER
+    assert article["Berlin"].entity_id != embedded["Berlin"].entity_id
+    [claim] = analysis.claims
+    assert claim.source is not None and claim.source.entity_id == author.entity_id
+
+
+def test_an_author_named_in_the_post_is_one_entity() -> None:
+    from services.core.records import Embed
+    from services.enricher.entities import embed_entities
+    from services.enricher.pipeline import nlp
+
+    embed = Embed(platform="x", author="Angela Merkel", text="Angela Merkel thanks Germany.")
+    entities = embed_entities(0, embed, nlp()(embed.text), nlp()(embed.author or ""))
+    [merkel] = [e for e in entities if e.name == "Angela Merkel"]
+    assert merkel.count == 2 and len(merkel.mentions) == 1 and merkel.embed == 0

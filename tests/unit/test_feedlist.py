@@ -50,6 +50,28 @@ def test_reload_on_change_and_keep_the_last_good_list(tmp_path: Path) -> None:
     assert len(feeds) == 2 and not changed and error is not None
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"- url: https://example.org/a.xml\n  name: 2024-13-45\n",  # an impossible date
+        b"feeds: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+        b"- url: https://example.org/caf\xe9.xml\n",  # not UTF-8
+    ],
+    ids=["date", "deep", "latin-1"],
+)
+def test_a_feed_list_that_cannot_be_read_keeps_the_last_good_one(
+    tmp_path: Path, body: bytes
+) -> None:
+    path = tmp_path / "feeds.yaml"
+    watched = FeedListFile(path)
+    path.write_text("- url: https://example.org/a.xml\n")
+    assert len(watched.current()[0]) == 1
+    path.write_bytes(body)
+    os.utime(path, ns=(1, 3 * 10**18))
+    feeds, changed, error = watched.current()
+    assert len(feeds) == 1 and not changed and error is not None
+
+
 OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
 <outline text="News"><outline text="World" title="World" type="rss" xmlUrl="https://example.org/world.xml"/>
 <outline text="Tech" xmlUrl="https://example.org/tech.xml" category="/tech,/en"/></outline>

@@ -10,8 +10,23 @@ from email.utils import formatdate
 import pytest
 from yarl import URL
 
-from services.ingester.fetch import charset, decode_text, media_type, parse_retry_after
-from services.ingester.fetch.headers import BadLocation, http_date, location, max_age, validator
+from services.ingester.fetch import (
+    FetchConfig,
+    Fetcher,
+    RefusedURL,
+    charset,
+    decode_text,
+    media_type,
+    parse_retry_after,
+)
+from services.ingester.fetch.headers import (
+    BadLocation,
+    host_problem,
+    http_date,
+    location,
+    max_age,
+    validator,
+)
 
 NOW = datetime(2024, 10, 22, 12, tzinfo=UTC)
 
@@ -169,3 +184,14 @@ def test_decoding_a_page_falls_back_to_utf8() -> None:
     assert decode_text("café".encode("latin-1"), "text/html; charset=latin-1") == "café"
     assert decode_text("café".encode(), "text/html; charset=punycode") == "café"
     assert decode_text(b"caf\xe9", "text/html") == "caf\ufffd"
+
+
+async def test_a_host_with_a_nul_is_refused_not_raised() -> None:
+    """A NUL in a feed's or a page's host made the socket module raise ValueError."""
+    assert host_problem("a\x00b.example") == "host 'a\\x00b.example' has control characters"
+    fetcher = Fetcher(FetchConfig())
+    try:
+        with pytest.raises(RefusedURL, match="control characters"):
+            await fetcher.fetch("http://a\x00b.example/")
+    finally:
+        await fetcher.aclose()

@@ -211,11 +211,11 @@ def test_an_html_file_of_a_whole_page_is_read_as_a_page(tmp_path: Path) -> None:
     (tmp_path / "ferry.html").write_text(page(head=head), encoding="utf-8")
     (tmp_path / "note.html").write_text("<p>A short note on the ferry timetable.</p>")
     state = SourceState(source_id="s", kind="file", uri="ferry.html")
-    [saved] = seed_items(read_seed(tmp_path, tmp_path / "ferry.html"), state, NOW)[0]
+    [saved] = seed_items(read_seed(tmp_path, tmp_path / "ferry.html"), state, NOW).items
     article = normalize(saved)
     assert article.text.startswith("Ferry strike to end\n\nParagraph 1 of the story")
     assert "Home" not in article.text and "Terms of use" not in article.text
     assert article.canonical_url == "https://news.example.org/ferry"
     assert article.published_at_source == "page"
-    [fragment] = seed_items(read_seed(tmp_path, tmp_path / "note.html"), state, NOW)[0]
+    [fragment] = seed_items(read_seed(tmp_path, tmp_path / "note.html"), state, NOW).items
     assert normalize(fragment).text == "A short note on the ferry timetable."  # flattened

@@ -19,7 +19,11 @@ class DeadLetter(Contract):
 
     schema_version: Literal[1] = 1
     service: str
-    stage: str = Field(description="decode, transform, read (files) or fetch (feeds).")
+    stage: str = Field(
+        description="decode, transform, produce (an output over the record limit), read (a "
+        "seed file), parse (a feed file or one entry of a feed), or internal (a bug of "
+        "newswire's own, caught where the record was taken in)."
+    )
     error_class: str
     error_message: str
     source_topic: str | None = None

@@ -19,14 +19,26 @@ class Extractor(Contract):
 
 
 class Entity(Contract):
-    """One entity mentioned in an article, its aliases merged."""
+    """One entity mentioned in an article, its aliases merged.
 
-    entity_id: str = Field(description="Stable within the article: type and canonical name.")
+    An entity of an embedded post (``embed`` set) was found by the same analysis in the
+    post's text, and its mentions index ``article.embeds[embed].text``; the post's author
+    is one too, named by the post's byline, which has no offsets (no mentions, count 1).
+    """
+
+    entity_id: str = Field(
+        description="Stable within the article: type and canonical name (and the embed)."
+    )
     name: str
     type: str
     mentions: list[Span]
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, description="Times it is named: its mentions, or the byline.")
     salience: float = Field(ge=0.0, le=1.0)
+    embed: int | None = Field(
+        default=None,
+        ge=0,
+        description="Index into article.embeds: the entity comes from that embedded post.",
+    )
 
 
 class ClaimSource(Contract):
@@ -63,6 +75,13 @@ class Claim(Contract):
     cue: Cue | None
     content: Span
     kind: Literal["direct", "indirect", "mixed", "according_to", "embed"]
+    rule: str | None = Field(
+        default=None,
+        description="The name of the rule that found the claim (the enricher's rule table, "
+        "docs/enricher.md): e.g. verb-clause, according-to, quote-continued; embed for an "
+        "embedded post. Always set by this version; absent from records written before "
+        "claims named their rule.",
+    )
     hedges: list[str] = Field(default_factory=list)
     parent: str | None = Field(default=None, description="claim_id of the enclosing claim.")
     check_worthiness: float = Field(ge=0.0, le=1.0)

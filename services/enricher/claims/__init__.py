@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .extract import extract_claims
+from .extract import RULE_NAMES, extract_claims
 
-__all__ = ["extract_claims"]
+__all__ = ["RULE_NAMES", "extract_claims"]

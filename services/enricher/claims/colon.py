@@ -4,19 +4,25 @@ paragraph)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .cues import NOT_SOURCES, SOURCE_NOUNS
-from .found import Found, Range
-from .spans import after_colon, text_of, token_span, trim, with_quotes
+from .found import Found, Page
+from .spans import after_colon, token_span, trim, with_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 MAX_SOURCE = 6
 """Tokens before the colon, at most: a name, not a clause."""
 
 
-def colon(doc: Any, quotes: list[Range]) -> list[Found]:
+RULE = "headline-colon"
+
+
+def colon(doc: Doc, page: Page) -> list[Found]:
     out = []
-    text = text_of(doc)
+    text = page.text
     for sent in doc.sents:
         marks = [t for t in sent if t.text == ":"]
         if not marks:
@@ -33,12 +39,13 @@ def colon(doc: Any, quotes: list[Range]) -> list[Found]:
         rest = after_colon(text, mark.idx + 1)
         if rest is None:
             continue
-        start, end = with_quotes(text, *trim(text, *rest), quotes)
+        start, end = with_quotes(text, *trim(text, *rest), page.quotes)
         if len(text[start:end].split()) < 2:
             continue
         out.append(
             Found(
                 content=(start, end),
+                rule=RULE,
                 cue=(mark.idx, mark.idx + 1),
                 lemma=":",
                 source=trim(text, *token_span(before)),
@@ -49,7 +56,7 @@ def colon(doc: Any, quotes: list[Range]) -> list[Found]:
     return out
 
 
-def _names(tok: Any) -> bool:
+def _names(tok: Token) -> bool:
     """A word that can name a source: a name, a speaker's label in capitals, or a noun
     like "poll"."""
     return (

@@ -171,3 +171,35 @@ PRONOUNS = {
 """Pronouns a source may be, and the entity types each can refer to (nearest first)."""
 
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+PERSONAL = frozenset({"me", "you", "him", "her", "us", "them", "it", "i"})
+"""Objects that are an addressee or a pronoun, not a content."""
+
+CLAUSE_SPEECH = words("say tell claim write argue insist add note")
+"""Verbs whose content is a clause, not an action they do ("said legalizing it ...")."""
+
+BY_DOING = words("by after before while when upon in besides")
+"""Prepositions whose gerund's subject is the clause's: "X began by saying Y" (not "for":
+"X was criticised for saying Y")."""
+
+RESPONDING = words("respond reply answer comment return")
+"""Cues that, negated, say someone did not respond ("didn't respond to a request for
+comment", "had no comment on")."""
+
+REFUSING = words("decline refuse")
+"""Cues of refusing: with a verb of speaking after them ("declined to comment"), a
+refusal to comment."""
+
+WITHHELD = words(
+    """
+    comment elaborate say discuss answer respond reply speculate confirm deny disclose
+    specify detail explain talk speak reveal identify address
+    """
+)
+"""What someone who refuses to comment does not do."""
+
+FORWARD = words("following this these")
+"""Objects that point to what follows a colon ("wrote the following:")."""
+
+ADDRESSING = words("tell ask inform remind assure notify warn")
+"""Cue verbs whose object is the addressee ("told reporters:")."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .found import Found, Range
-from .spans import text_of
+from .found import Found, Page
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 SIGNATURE = re.compile(
     r"[ \t\u00a0]*[\u2015\u2014\u2013][ \t\u00a0]*(?=[A-Z])([^\n,;(\u201c\"]{2,60})"
@@ -14,10 +16,13 @@ SIGNATURE = re.compile(
 """A dash right after the closing mark, then a name (up to a comma or the line's end)."""
 
 
-def dashed(doc: Any, quotes: list[Range]) -> list[Found]:
+RULE = "dash-signature"
+
+
+def dashed(doc: Doc, page: Page) -> list[Found]:
     out = []
-    text = text_of(doc)
-    for start, end in quotes:
+    text = page.text
+    for start, end in page.quotes:
         match = SIGNATURE.match(text, end)
         if match is None or len(text[start:end].split()) < 3:
             continue
@@ -33,6 +38,7 @@ def dashed(doc: Any, quotes: list[Range]) -> list[Found]:
         out.append(
             Found(
                 content=(start, end),
+                rule=RULE,
                 cue=(dash, dash + 1),
                 lemma="\u2014",
                 source=(name_start, name_end),
@@ -43,7 +49,7 @@ def dashed(doc: Any, quotes: list[Range]) -> list[Found]:
     return out
 
 
-def _overlapping(doc: Any, start: int, end: int) -> list[Any]:
+def _overlapping(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens that share a character with ``start:end`` (a dash and a name may be
     one token: "”―Jose")."""
     span = doc.char_span(start, end, alignment_mode="expand")

@@ -1,10 +1,9 @@
 """Every attribution of one parsed article, as ``Claim`` records.
 
-Finders, each over spaCy's parse: cue verbs (``verbal.py``), "according to"
-(``according.py``), cue nouns (``nouns.py``) and adjectives
-(``adjectives.py``), headline colons (``colon.py``), quotations signed with a dash
-(``dashes.py``), statements marked as inference ("appears to", ``evidential.py``), then
-quotations no finder reached (``quotes.py``). Their findings are merged (one claim per
+The rules of ``rules.py`` over spaCy's parse (cue verbs, "according to", cue nouns and
+adjectives, inferences), the text-level finders: headline colons (``colon.py``),
+quotations signed with a dash (``dashes.py``), then quotations no rule reached
+(``quotes.py``). Their findings are merged (one claim per
 content and cue), and each gets its source resolved to an entity (``sources.py``), a kind,
 its hedges (``hedges.py``), the claim it is nested in (``parent``: the smallest other claim
 whose content holds its cue), and a check-worthiness score (``worthiness.py``). Embedded
@@ -16,25 +15,29 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ...core.ids import stable_id
 from ...core.records import Claim, ClaimSource, Cue, Embed, Entity, Span
 from ..pipeline import nlp
-from .according import according
-from .adjectives import adjectival
+from . import quotes
+from .checks import CLASS_CHECKS
+from .colon import RULE as COLON_RULE
 from .colon import colon
 from .cues import RELATIVE
+from .dashes import RULE as DASH_RULE
 from .dashes import dashed
-from .evidential import evidential
-from .found import Found
+from .found import Found, Page
 from .hedges import hedges
-from .nouns import nominal
+from .matching import find
 from .quotes import quotations
-from .sources import mentions, resolve
-from .spans import has_quote, is_quoted, quote_pairs, text_of, token_span, trim
-from .verbal import verbal
+from .rules import RULES
+from .sources import Mention, mentions, resolve
+from .spans import has_quote, is_quoted, quotes_of, text_of, token_span, trim
 from .worthiness import check_worthiness
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 NAME_PARTS = ("compound", "poss", "appos")
 """Children of a source's head that name it: "the WSJ report", "spokesman ... John Kirby"."""
@@ -42,23 +45,40 @@ NAME_PARTS = ("compound", "poss", "appos")
 NEST_WINDOW = 64
 """Claims starting before a cue that may hold it (nesting is local)."""
 
-FINDERS = (verbal, according, nominal, adjectival, colon, dashed, evidential)
+TEXT_FINDERS = (colon, dashed)
+TEXT_RULES = (COLON_RULE, DASH_RULE, quotes.IN_SENTENCE, quotes.SIGNED_AFTER, quotes.CONTINUED)
+EMBED_RULE = "embed"
+RULE_NAMES = (*(rule.name for rule in RULES), *TEXT_RULES, EMBED_RULE)
+"""Every name a claim's ``rule`` can have: the rule table's, then the text-level finders'."""
 
 
 def extract_claims(
-    doc: Any, entities: Sequence[Entity], embeds: Sequence[Embed] = ()
+    doc: Doc,
+    entities: Sequence[Entity],
+    embeds: Sequence[Embed] = (),
+    posts: Sequence[Doc] = (),
 ) -> list[Claim]:
-    """The claims of ``doc`` (its entities link sources), then one per embedded post."""
+    """The claims of ``doc`` (its entities link sources), then one per embedded post
+    (``posts``: the posts' parsed texts, in order; the author's entity, when ``entities``
+    has it, is the claim's source)."""
     text = text_of(doc)
-    quotes = quote_pairs(text)
-    found = _merged([f for finder in FINDERS for f in finder(doc, quotes)])
-    found = _untangled(_merged(found + quotations(doc, quotes, found)))
+    page = Page(text, quotes_of(doc))
+    found = find(doc, page) + [f for finder in TEXT_FINDERS for f in finder(doc, page)]
+    found = _merged(_kept(page, doc, found))
+    found = _untangled(_merged(found + _kept(page, doc, quotations(doc, page, found))))
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
-    known = mentions(entities)
-    drafts = [_claim(doc, f, quotes, known) for f in found]
+    known = mentions([e for e in entities if e.embed is None])
+    drafts = [_claim(doc, f, page.quotes, known) for f in found]
     claims = _nest(drafts, found)
-    claims += [_embed_claim(i, e) for i, e in enumerate(embeds)]
+    parsed = list(posts) if posts else [nlp()(e.text) for e in embeds]
+    pairs = enumerate(zip(embeds, parsed, strict=True))
+    claims += [_embed_claim(i, e, post, entities) for i, (e, post) in pairs]
     return claims
+
+
+def _kept(page: Page, doc: Doc, found: list[Found]) -> list[Found]:
+    """The findings that pass the checks every finding must pass (``checks.py``)."""
+    return [f for f in found if all(check(page, doc, f) for check in CLASS_CHECKS)]
 
 
 def _merged(found: list[Found]) -> list[Found]:
@@ -108,7 +128,7 @@ def _same(a: Found, b: Found) -> bool:
     return a.cue == b.cue and overlap > 0.8 * shorter
 
 
-def _claim(doc: Any, f: Found, quotes: list[tuple[int, int]], known: Any) -> Claim:
+def _claim(doc: Doc, f: Found, quotes: list[tuple[int, int]], known: list[Mention]) -> Claim:
     text = text_of(doc)
     start, end = f.content
     source = None
@@ -140,12 +160,13 @@ def _claim(doc: Any, f: Found, quotes: list[tuple[int, int]], known: Any) -> Cla
         cue=cue,
         content=Span(start=start, end=end, text=text[start:end]),
         kind=kind,
+        rule=f.rule,
         hedges=hedged,
         check_worthiness=check_worthiness(doc, f.content, named, bool(hedged)),
     )
 
 
-def _antecedent(pronoun: Any) -> tuple[int, int] | None:
+def _antecedent(pronoun: Token) -> tuple[int, int] | None:
     """What a relative pronoun subject stands for: "a blogger who says" -> "a blogger"."""
     clause = pronoun.head
     if pronoun.lower_ not in RELATIVE or clause.dep_ != "relcl":
@@ -174,15 +195,24 @@ def _nest(claims: list[Claim], found: list[Found]) -> list[Claim]:
     return out
 
 
-def _embed_claim(index: int, embed: Embed) -> Claim:
+def _embed_claim(index: int, embed: Embed, post: Doc, entities: Sequence[Entity]) -> Claim:
     who = " ".join(p for p in (embed.author, f"({embed.handle})" if embed.handle else None) if p)
+    author = next(
+        (e for e in entities if e.embed == index and e.name == (embed.author or "").strip()),
+        None,
+    )
     return Claim(
         claim_id=stable_id("embed", str(index), embed.text),
-        source=ClaimSource(text=who or embed.platform, name=embed.author or embed.handle),
+        source=ClaimSource(
+            text=who or embed.platform,
+            name=embed.author or embed.handle,
+            entity_id=author.entity_id if author is not None else None,
+        ),
         cue=None,
         content=Span(start=0, end=len(embed.text), text=embed.text),
         kind="embed",
+        rule=EMBED_RULE,
         hedges=[],
-        check_worthiness=check_worthiness(nlp()(embed.text), (0, len(embed.text)), True, False),
+        check_worthiness=check_worthiness(post, (0, len(post.text)), True, False),
         embed=index,
     )

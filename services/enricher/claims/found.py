@@ -7,9 +7,19 @@ from dataclasses import dataclass
 Range = tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Page:
+    """An article's text as the finders read it: the text and its quotations."""
+
+    text: str
+    quotes: list[Range]
+
+
 @dataclass
 class Found:
     content: Range
+    rule: str
+    """The name of the rule that found it (``rules.py``, or a text-level finder's)."""
     cue: Range | None = None
     lemma: str | None = None
     source: Range | None = None

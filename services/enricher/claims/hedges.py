@@ -2,14 +2,19 @@
 
 Looked for in the cue, the words that modify it, and the content: "allegedly",
 "reportedly", "vaguely", "unconfirmed", modal "may"/"might"... A cue that itself hedges
-("alleged", "claimed", "suggested") counts as one.
+("alleged", "claimed", "suggested") counts as one, and so does a verb that raises the cue
+("appeared to suggest", "seemed to think").
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from .anchors import seeming
 from .cues import words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 WORDS = words(
     """
@@ -22,7 +27,7 @@ WORDS = words(
 HEDGING_CUES = frozenset({"allege", "claim", "suggest", "speculate", "rumor", "rumour", "imply"})
 
 
-def hedges(doc: Any, cue_token: int | None, content: tuple[int, int]) -> list[str]:
+def hedges(doc: Doc, cue_token: int | None, content: tuple[int, int]) -> list[str]:
     found: set[str] = set()
     if cue_token is not None:
         cue = doc[cue_token]
@@ -31,6 +36,9 @@ def hedges(doc: Any, cue_token: int | None, content: tuple[int, int]) -> list[st
         for c in cue.children:
             if c.dep_ in ("advmod", "aux", "acomp") and c.lower_ in WORDS:
                 found.add(c.lower_)
+        raising = seeming(cue)
+        if raising is not None:  # "he appeared to suggest"
+            found.add(raising.lower_)
     span = doc.char_span(*content, alignment_mode="expand")
     if span is not None:
         found.update(t.lower_ for t in span if t.lower_ in WORDS)

@@ -7,20 +7,30 @@ words (and a paragraph break) stands between them.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .cues import SPEECH, TITLE_LOWER
-from .found import Found, Range
+from .found import Found, Page
 from .spans import closes, opens, text_of, token_span
+from .subjects import quoted_apart
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_GAP = 120
 """Characters between two quotations of one speaker, at most."""
 
 
-def quotations(doc: Any, quotes: list[Range], found: list[Found]) -> list[Found]:
+IN_SENTENCE = "quote-cue-in-sentence"
+SIGNED_AFTER = "quote-cue-after"
+CONTINUED = "quote-continued"
+
+
+def quotations(doc: Doc, page: Page, found: list[Found]) -> list[Found]:
     out: list[Found] = []
-    text = text_of(doc)
-    for q_start, q_end in quotes:
+    text = page.text
+    for q_start, q_end in page.quotes:
         words = text[q_start:q_end].split()
         if len(words) < 3 or _title(words) or _covered(q_start, q_end, found + out):
             continue
@@ -50,17 +60,18 @@ def _covered(start: int, end: int, found: list[Found]) -> bool:
     return any(f.content[0] <= start + 1 and end - 1 <= f.content[1] for f in found)
 
 
-def _same_sentence(doc: Any, start: int, end: int) -> Found | None:
+def _same_sentence(doc: Doc, start: int, end: int) -> Found | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
     for tok in span.sent:
         if start <= tok.idx < end or tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH:
             continue
-        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and not quoted_apart(c, tok)]
         if subjects:
             return Found(
                 content=(start, end),
+                rule=IN_SENTENCE,
                 cue=(tok.idx, tok.idx + len(tok.text)),
                 lemma=tok.lemma_.lower(),
                 source=token_span(subjects[0].subtree),
@@ -74,7 +85,7 @@ SIGNATURE_REACH = 12
 """Tokens after a quotation in which its cue verb is looked for ("..., Ramos, 58, told")."""
 
 
-def _signed_after(doc: Any, start: int, end: int) -> Found | None:
+def _signed_after(doc: Doc, start: int, end: int) -> Found | None:
     """A cue verb right after the quotation that the parser did not join to it: "“...?”
     Trump told reporters", "“...,” Ramos, 58, told me". The source is the verb's subject,
     else the words between the quotation and the verb."""
@@ -98,6 +109,7 @@ def _signed_after(doc: Any, start: int, end: int) -> Found | None:
         return None
     return Found(
         content=(start, end),
+        rule=SIGNED_AFTER,
         cue=(verb.idx, verb.idx + len(verb.text)),
         lemma=verb.lemma_.lower(),
         source=token_span(names),
@@ -106,13 +118,13 @@ def _signed_after(doc: Any, start: int, end: int) -> Found | None:
     )
 
 
-def _token_at(doc: Any, offset: int) -> int:
+def _token_at(doc: Doc, offset: int) -> int:
     """Index of the first token that starts at or after ``offset``."""
     span = doc.char_span(offset, len(text_of(doc)), alignment_mode="expand")
     return int(span.start) if span is not None else len(doc)
 
 
-def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | None:
+def _continued(doc: Doc, start: int, end: int, found: list[Found]) -> Found | None:
     """The quotation goes on from the last quoted finding before it, or follows the
     paraphrase just before it ("He said the plan failed. “It was doomed.”"): only that
     attribution's sentence (and spaces, or for a quoted one its closing marks) between."""
@@ -126,18 +138,11 @@ def _continued(doc: Any, start: int, end: int, found: list[Found]) -> Found | No
         gap = text[_edge(doc, last) : start]
         rest = gap.strip(' \n.,\u201d"') if loose else gap.strip()
         if len(gap) <= MAX_GAP and rest == "" and (loose or last.source is not None):
-            return Found(
-                content=(start, end),
-                cue=last.cue,
-                lemma=last.lemma,
-                source=last.source,
-                source_token=last.source_token,
-                cue_token=last.cue_token,
-            )
+            return replace(last, content=(start, end), rule=CONTINUED, according=False)
     return None
 
 
-def _edge(doc: Any, found: Found) -> int:
+def _edge(doc: Doc, found: Found) -> int:
     """Where an attribution's own words end: the rest of its cue's sentence included
     ("..., she told reporters.")."""
     edge = max(

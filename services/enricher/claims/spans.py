@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
 
 OPENING = '\u201c\u2018\u00ab"'
 CLOSING = '\u201d\u2019\u00bb"'
@@ -23,7 +27,7 @@ _PAIR = re.compile(
 )
 
 
-def text_of(doc: Any) -> str:
+def text_of(doc: Doc) -> str:
     """The text of a Doc, kept: spaCy rebuilds ``doc.text`` from its tokens on every call."""
     cached = doc.user_data.get("newswire.text")
     if cached is None:
@@ -31,12 +35,26 @@ def text_of(doc: Any) -> str:
     return str(cached)
 
 
+def quotes_of(doc: Doc) -> list[tuple[int, int]]:
+    """The quotations of a Doc's text (``quote_pairs``), found once."""
+    cached = doc.user_data.get("newswire.quotes")
+    if cached is None:
+        cached = doc.user_data["newswire.quotes"] = quote_pairs(text_of(doc))
+    pairs: list[tuple[int, int]] = cached
+    return pairs
+
+
+def inside_quotation(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The quotation that holds ``start:end``, if one does."""
+    return next(((a, b) for a, b in quotes_of(doc) if a <= start and end <= b), None)
+
+
 def quote_pairs(text: str) -> list[tuple[int, int]]:
     """Spans of quotations, marks included: curly, straight and guillemet pairs."""
     return [(m.start(), m.end()) for m in _PAIR.finditer(text)]
 
 
-def token_span(tokens: Iterable[Any]) -> tuple[int, int]:
+def token_span(tokens: Iterable[Token]) -> tuple[int, int]:
     """The character span from the first to the last of ``tokens``."""
     toks = list(tokens)
     first = min(t.idx for t in toks)

@@ -18,14 +18,18 @@ statement checkable and consequential, and subtracts what makes it opinion:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 
 NUMERIC = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"}
 NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WEAPON", "EVENT", "PRODUCT", "LAW"}
 OPINION = {"i", "we", "should", "must", "ought", "great", "terrible", "best", "worst"}
 
 
-def check_worthiness(doc: Any, content: tuple[int, int], named_source: bool, hedged: bool) -> float:
+def check_worthiness(doc: Doc, content: tuple[int, int], named_source: bool, hedged: bool) -> float:
     span = doc.char_span(*content, alignment_mode="expand")
     if span is None:
         return 0.0

@@ -60,6 +60,8 @@ def host_problem(host: str | None) -> str | None:
     """Why ``host`` (a URL's ASCII host) is not a host name or IP address, or None."""
     if not host:
         return "no host"
+    if not host.isprintable():  # socket functions raise ValueError on a NUL
+        return f"host {host[:100]!r} has control characters"
     try:
         ipaddress.ip_address(host.split("%", 1)[0])
         return None

@@ -1,12 +1,16 @@
-"""Feed parsers: one module per format, all producing ``ParsedFeed``."""
+"""Feed parsers: one module per format, all producing ``ParsedFeed``.
+
+``parse_feed`` returns a ``ParsedFeed`` or raises ``FeedParseError`` with the reason,
+whatever the bytes: the parsers' own failures on a document are that error too.
+"""
 
 from __future__ import annotations
 
-import json
-
+from ...core.settings import DEFAULTS
 from .errors import FeedParseError
 from .jsonfeed import parse_json_feed
-from .model import ParsedEnclosure, ParsedFeed, ParsedItem
+from .jsonscan import JsonError, feed_parts
+from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 from .xmlfeed import parse_xml
 
 __all__ = [
@@ -14,8 +18,10 @@ __all__ = [
     "ParsedEnclosure",
     "ParsedFeed",
     "ParsedItem",
+    "RejectedItem",
     "looks_like_feed",
     "parse_feed",
+    "rejected",
 ]
 
 
@@ -24,22 +30,28 @@ def _is_json(body: bytes) -> bool:
 
 
 def parse_feed(
-    body: bytes, *, content_type: str | None = None, url: str | None = None
+    body: bytes,
+    *,
+    content_type: str | None = None,
+    url: str | None = None,
+    max_items: int = DEFAULTS.feed_max_items,
 ) -> ParsedFeed:
-    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``."""
+    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``. Of its
+    entries, the first ``max_items`` are kept (feeds list the newest first); the rest is a
+    recorded problem, not a flood of old items."""
     if not body.strip():
         raise FeedParseError("the document is empty")
     if _is_json(body):
-        return parse_json_feed(body)
-    return parse_xml(body, content_type, url)
+        return parse_json_feed(body, max_items=max_items)
+    return parse_xml(body, content_type, url, max_items=max_items)
 
 
 def looks_like_feed(body: bytes) -> bool:
     """Whether a file is a feed (for ``.json`` and ``.xml`` files in the seeds folder)."""
     if _is_json(body):
         try:
-            version = json.loads(body.decode("utf-8-sig")).get("version", "")
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            version = feed_parts(body.decode("utf-8-sig"), 0).members.get("version", "")
+        except (UnicodeDecodeError, JsonError):
             return False
         return isinstance(version, str) and version.startswith("https://jsonfeed.org/version/")
     head = body[:4096].lower()

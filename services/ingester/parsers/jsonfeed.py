@@ -1,4 +1,10 @@
-"""JSON Feed 1.0 and 1.1 (jsonfeed.org), validated with pydantic, into ``ParsedFeed``."""
+"""JSON Feed 1.0 and 1.1 (jsonfeed.org), validated with pydantic, into ``ParsedFeed``.
+
+The document is read within bounds (``jsonscan``): its depth is checked before it is
+decoded, and its items are decoded one at a time, the first ``max_items`` kept. Each item
+is validated on its own: one that is not a valid JSON Feed item is a rejected item with
+the reason, and the feed's other items go on.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ from email.utils import parsedate_to_datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ...core.settings import DEFAULTS
 from .errors import FeedParseError
-from .model import ParsedEnclosure, ParsedFeed, ParsedItem
+from .jsonscan import JsonError, feed_parts
+from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 
 
 class _Model(BaseModel):
@@ -53,7 +61,6 @@ class Feed(_Model):
     version: str
     title: str | None = None
     home_page_url: str | None = None
-    items: list[Item] = Field(default_factory=list)
 
     @field_validator("version")
     @classmethod
@@ -72,9 +79,12 @@ def _utc(value: str | None) -> datetime | None:
     except ValueError:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # out of range once in UTC
+        return None
 
 
 def _text_to_html(text: str) -> str:
@@ -101,20 +111,50 @@ def _item(item: Item) -> ParsedItem:
     )
 
 
-def parse_json_feed(body: bytes) -> ParsedFeed:
+def _reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(root)"
+    return f"{where}: {first['msg']}"
+
+
+def _items(raw: list[object]) -> tuple[list[ParsedItem], list[RejectedItem]]:
+    items: list[ParsedItem] = []
+    refused: list[RejectedItem] = []
+    for index, value in enumerate(raw):
+        try:
+            items.append(_item(Item.model_validate(value)))
+        except Exception as exc:
+            known = value if isinstance(value, dict) else {}
+            key = str(known.get("id") or known.get("url") or f"item {index}")
+            error: Exception = exc
+            if isinstance(exc, ValidationError):
+                error = FeedParseError(f"not a JSON Feed item: {_reason(exc)}")
+            refused.append(rejected(key, json.dumps(value, default=repr)[:100_000], error))
+    return items, refused
+
+
+def parse_json_feed(body: bytes, *, max_items: int = DEFAULTS.feed_max_items) -> ParsedFeed:
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        parts = feed_parts(body.decode("utf-8-sig"), max_items)
+    except UnicodeDecodeError as exc:
+        raise FeedParseError(f"not valid JSON: not UTF-8 ({exc.reason} at {exc.start})") from None
+    except JsonError as exc:
         raise FeedParseError(f"not valid JSON: {exc}") from None
+    if "items" in parts.members:
+        raise FeedParseError("not a JSON Feed: items: not an array")
     try:
-        feed = Feed.model_validate(data)
+        feed = Feed.model_validate(parts.members)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise FeedParseError(f"not a JSON Feed: {where}: {first['msg']}") from None
+        raise FeedParseError(f"not a JSON Feed: {_reason(exc)}") from None
+    problems = []
+    if parts.count > max_items:
+        problems.append(f"the feed has {parts.count} entries; the first {max_items} are kept")
+    items, refused = _items(parts.items)
     return ParsedFeed(
         format="jsonfeed",
         title=feed.title,
         link=feed.home_page_url,
-        items=[_item(i) for i in feed.items],
+        items=items,
+        problems=problems,
+        rejected=refused,
     )

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from ...core.errors import RecordError
+from ...core.ids import content_hash
+from ...core.strings import well_formed
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedEnclosure:
@@ -31,6 +35,36 @@ class ParsedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedItem:
+    """An entry of a document that could not be taken in: a value, not an exception.
+
+    ``key`` is its identity in the feed and ``digest`` a hash of what it held, so that the
+    same entry is reported once, not on every poll. ``stage`` is ``parse`` when the entry
+    itself is not valid, ``internal`` when newswire's own code failed on it (``error``
+    then carries the exception, for its traceback)."""
+
+    key: str
+    digest: str
+    stage: str
+    error_class: str
+    message: str
+    error: BaseException | None = None
+
+
+def rejected(key: str, content: str, exc: BaseException) -> RejectedItem:
+    """The rejection of the entry ``key`` (holding ``content``) for ``exc``."""
+    known = isinstance(exc, RecordError)
+    return RejectedItem(
+        key=well_formed(key),
+        digest=content_hash(well_formed(content)),
+        stage=exc.stage if isinstance(exc, RecordError) else "internal",
+        error_class=type(exc).__name__,
+        message=well_formed(str(exc) or repr(exc)),
+        error=None if known else exc,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFeed:
     format: Literal["rss", "atom", "jsonfeed"]
     title: str | None = None
@@ -39,3 +73,4 @@ class ParsedFeed:
     ttl_s: float | None = None
     update_period_s: float | None = None
     problems: list[str] = field(default_factory=list)
+    rejected: list[RejectedItem] = field(default_factory=list)

@@ -1,9 +1,10 @@
 """RSS 0.9x/1.0/2.0 and Atom, through feedparser, into ``ParsedFeed``.
 
-feedparser applies the encoding rules of RFC 3023 between the HTTP charset and the XML
-declaration when it is given the response headers, and falls back to windows-1252 and
-ISO-8859-1 for mislabelled feeds. A feed that is malformed but readable ("bozo") keeps its
-items; the problem is recorded for the caller to count.
+The document is read in its encoding and checked by ``xmlguard`` first; feedparser gets
+the UTF-8 document that comes out of it, with nothing declared in it. A feed that is
+malformed but readable ("bozo") keeps its items; the problem is recorded for the caller to
+count. Whatever feedparser raises on a document is a ``FeedParseError`` with its reason;
+an entry that cannot be read is a rejected item, the feed's other entries go on.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 import feedparser
 
 from .errors import FeedParseError
-from .model import ParsedEnclosure, ParsedFeed, ParsedItem
-from .xmlguard import check_xml
+from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
+from .xmlguard import safe_xml
 
 PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2629800, "yearly": 31557600}
 
@@ -92,21 +93,46 @@ def _item(entry: Any) -> ParsedItem:
     )
 
 
-def parse_xml(body: bytes, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
-    check_xml(body)
-    headers = {"content-type": content_type} if content_type else {}
+def _entries(entries: list[Any]) -> tuple[list[ParsedItem], list[RejectedItem]]:
+    items: list[ParsedItem] = []
+    refused: list[RejectedItem] = []
+    for index, entry in enumerate(entries):
+        try:
+            items.append(_item(entry))
+        except Exception as exc:  # a bug of ours on this entry: the others go on
+            key = str(dict.get(entry, "id") or dict.get(entry, "link") or f"entry {index}")
+            refused.append(rejected(key, repr(entry)[:100_000], exc))
+    return items, refused
+
+
+def parse_xml(
+    body: bytes,
+    content_type: str | None = None,
+    url: str | None = None,
+    *,
+    max_items: int | None = None,
+) -> ParsedFeed:
+    safe = safe_xml(body, content_type)
+    headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
-    result = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    try:
+        result = feedparser.parse(safe.data, response_headers=headers, sanitize_html=True)
+    except Exception as exc:  # feedparser's own failure on this document
+        raise FeedParseError(f"the feed cannot be read ({type(exc).__name__}: {exc})") from exc
     feed = result.get("feed") or {}
     entries = result.get("entries") or []
     version = str(result.get("version") or "")
-    problems: list[str] = []
+    problems = list(safe.problems)
     if result.get("bozo"):
         reason = result.get("bozo_exception")
         problems.append(f"{type(reason).__name__}: {reason}" if reason else "malformed feed")
     if not entries and not version:
-        raise FeedParseError("not an RSS or Atom feed" + (f" ({problems[0]})" if problems else ""))
+        raise FeedParseError("not an RSS or Atom feed" + (f" ({problems[-1]})" if problems else ""))
+    if max_items is not None and len(entries) > max_items:
+        problems.append(f"the feed has {len(entries)} entries; the first {max_items} are kept")
+        entries = entries[:max_items]
+    items, refused = _entries(entries)
     period = PERIODS.get(str(feed.get("sy_updateperiod") or "").strip().lower())
     frequency = _float(feed.get("sy_updatefrequency")) or 1.0
     ttl = _float(feed.get("ttl"))
@@ -114,8 +140,9 @@ def parse_xml(body: bytes, content_type: str | None = None, url: str | None = No
         format="atom" if version.startswith("atom") else "rss",
         title=_str(feed.get("title")),
         link=_str(feed.get("link")),
-        items=[_item(e) for e in entries],
+        items=items,
         ttl_s=ttl * 60 if ttl and ttl > 0 else None,
         update_period_s=period / frequency if period and frequency > 0 else None,
         problems=problems,
+        rejected=refused,
     )
