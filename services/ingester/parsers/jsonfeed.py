@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ...core.settings import DEFAULTS
 from .errors import FeedParseError
 from .jsonscan import JsonError, feed_parts
 from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
@@ -132,7 +133,7 @@ def _items(raw: list[object]) -> tuple[list[ParsedItem], list[RejectedItem]]:
     return items, refused
 
 
-def parse_json_feed(body: bytes, *, max_items: int = 1000) -> ParsedFeed:
+def parse_json_feed(body: bytes, *, max_items: int = DEFAULTS.feed_max_items) -> ParsedFeed:
     try:
         parts = feed_parts(body.decode("utf-8-sig"), max_items)
     except UnicodeDecodeError as exc:
