@@ -34,17 +34,17 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 
 from services.core import logs
 from services.core.admin import ensure_topics, topic_partitions
+from services.core.clients import as_clients
 from services.core.localkafka import start_local_broker
 from services.core.metrics import Metrics
 from services.core.records import Article
-from services.core.settings import Settings
+from services.core.settings import DEFAULTS, Settings
 from services.core.testing import produce
 from services.core.topics import ALL_TOPICS
-from services.enricher.analysis import MAX_CHARS, Text
+from services.enricher.analysis import Text
 from services.enricher.pipeline import nlp
 from services.enricher.service import build
 from services.enricher.workers import analyse_chunk
@@ -89,7 +89,7 @@ def bare(bodies: list[str]) -> float:
 
 def analysis(bodies: list[str]) -> float:
     began = time.perf_counter()
-    analyse_chunk([Text(b) for b in bodies], BATCH, MAX_CHARS)
+    analyse_chunk([Text(b) for b in bodies], BATCH, DEFAULTS.enricher_max_chars)
     return time.perf_counter() - began
 
 
@@ -132,13 +132,9 @@ async def repeated(
 
 async def count_committed(bootstrap: str, topic: str, n: int, timeout_s: float) -> float:
     """Seconds until ``n`` records of ``topic`` are committed (read_committed)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
+    clients = as_clients(bootstrap)
+    consumer = clients.reader(auto_offset_reset="earliest")
+    await clients.start(consumer)
     try:
         consumer.assign(await topic_partitions(bootstrap, topic))
         began = time.perf_counter()

@@ -16,6 +16,11 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Mapping
+
+from services.core.httpserver import HttpServer, Reply, Request
+
+RSS = {"Content-Type": "application/rss+xml"}
 
 ITEM = (
     "<item><guid>{feed}-{n}</guid><title>Story {n} of feed {feed}</title>"
@@ -38,44 +43,30 @@ class Farm:
     def __init__(self) -> None:
         self.counter: dict[int, int] = {}
 
-    def reply(self, feed: int, headers: dict[str, str]) -> tuple[str, dict[str, str], bytes]:
+    def reply(self, feed: int, headers: Mapping[str, str]) -> Reply:
         kind = feed % 100
         if 95 <= kind <= 97:
-            return "500 Internal Server Error", {}, b"boom"
+            return Reply(500, body=b"boom")
         if 85 <= kind < 95:
             self.counter[feed] = self.counter.get(feed, 100) + 1
-            return (
-                "200 OK",
-                {"Content-Type": "application/rss+xml"},
-                feed_body(feed, self.counter[feed]),
-            )
+            return Reply(200, RSS, feed_body(feed, self.counter[feed]))
         etag = f'"f{feed}"'
         if headers.get("if-none-match") == etag:
-            return "304 Not Modified", {"ETag": etag}, b""
-        return "200 OK", {"ETag": etag, "Content-Type": "application/rss+xml"}, feed_body(feed, 100)
+            return Reply(304, {"ETag": etag})
+        return Reply(200, {"ETag": etag, **RSS}, feed_body(feed, 100))
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def handle(self, request: Request) -> Reply | Awaitable[Reply]:
         try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                path = lines[0].split(" ")[1]
-                headers = {
-                    k.strip().lower(): v.strip()
-                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
-                }
-                feed = int(path.rsplit("/", 1)[1])
-                if feed % 100 >= 98:
-                    await asyncio.sleep(1.0)
-                status, extra, body = self.reply(feed, headers)
-                out = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}"]
-                out += [f"{k}: {v}" for k, v in extra.items()]
-                writer.write(("\r\n".join(out) + "\r\n\r\n").encode() + body)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError, IndexError):
-            pass
-        finally:
-            writer.close()
+            feed = int(request.path.rsplit("/", 1)[1])
+        except (ValueError, IndexError):
+            return Reply(404)
+        if feed % 100 >= 98:
+            return self.slowly(feed, request.headers)
+        return self.reply(feed, request.headers)
+
+    async def slowly(self, feed: int, headers: Mapping[str, str]) -> Reply:
+        await asyncio.sleep(1.0)
+        return self.reply(feed, headers)
 
 
 async def main() -> None:
@@ -83,8 +74,10 @@ async def main() -> None:
     parser.add_argument("--ports", type=int, default=200)
     args = parser.parse_args()
     farm = Farm()
-    servers = [await asyncio.start_server(farm.handle, "127.0.0.1", 0) for _ in range(args.ports)]
-    ports = [s.sockets[0].getsockname()[1] for s in servers]
+    servers = [HttpServer(farm.handle, "127.0.0.1", 0) for _ in range(args.ports)]
+    for server in servers:
+        await server.start()
+    ports = [server.port for server in servers]
     print(json.dumps(ports), flush=True)
     await asyncio.Event().wait()
 

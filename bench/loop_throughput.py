@@ -28,10 +28,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.core import logs
 from services.core.admin import create_topic
 from services.core.localkafka import start_local_broker
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
 from services.core.settings import Settings
-from services.core.testing import produce
+from services.core.testing import loop_config, metric_value, produce
 from services.core.transform import Outcome, Record
 from services.relay.transform import Relay
 
@@ -92,23 +92,11 @@ class Timed:
 async def newswire_loop(bootstrap: str, source: str, target: str, n: int) -> float:
     metrics = Metrics()
     timed = Timed(Relay(target))
-    tag = uuid.uuid4().hex[:6]
-    loop = StreamLoop(
-        bootstrap,
-        LoopConfig(
-            service="bench",
-            input_topics=(source,),
-            dead_letter_topic=f"{target}.dlq",
-            group_id=f"nw-{tag}",
-            transactional_id_prefix=f"nw-{tag}",
-        ),
-        timed,
-        metrics,
-    )
+    loop = StreamLoop(bootstrap, loop_config("bench", source, target), timed, metrics)
     stop = asyncio.Event()
     task = asyncio.create_task(loop.run(stop))
     counter = metrics.consumed.labels("bench", source)
-    while counter._value.get() < n:
+    while metric_value(counter) < n:
         await asyncio.sleep(0.005)
         if task.done():
             task.result()

@@ -30,7 +30,7 @@ from services.core.localkafka import start_local_broker
 from services.core.loop import LoopConfig, StreamLoop
 from services.core.metrics import Metrics
 from services.core.settings import Settings
-from services.core.testing import produce
+from services.core.testing import metric_value, produce
 from services.core.topics import ALL_TOPICS
 from services.core.transform import Record
 from services.normalizer.dedup import DuplicateWindow
@@ -57,7 +57,7 @@ async def run_until(loop: StreamLoop, metrics: Metrics, topic: str, n: int) -> f
     counter = metrics.consumed.labels(loop.config.service, topic)
     began = time.perf_counter()  # start-up (group join, fencing) included, ~0.1 s
     task = asyncio.create_task(loop.run(stop))
-    while counter._value.get() < n:
+    while metric_value(counter) < n:
         await asyncio.sleep(0.01)
         if task.done():
             task.result()

@@ -97,7 +97,7 @@ async def _serve(names: Sequence[str], settings: Settings, *, once: bool = False
     local_run = once or len(names) > 1  # `newswire run`: the local, all-in-one pipeline
     if local_run and settings.example_feeds and EXAMPLES.is_dir():
         examples = ExampleFeedServer(EXAMPLES)
-        await examples.start()
+        await examples.start(settings.example_feeds_port)
         allow = [*settings.fetch_allow_networks, "127.0.0.1/32"]
         settings = settings.model_copy(update={"fetch_allow_networks": allow})
     services: list[Service] = []

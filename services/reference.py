@@ -3,10 +3,10 @@ every service. Lives above the services, since it gathers from all of them."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Metric
 
 from .core import schemas
-from .core.metrics import Metrics
+from .core.metrics import Metrics, label_names
 from .enricher.metrics import EnricherMetrics
 from .ingester.metrics import IngesterMetrics
 from .normalizer.metrics import NormalizerMetrics
@@ -21,25 +21,13 @@ def all_metrics() -> CollectorRegistry:
     return registry
 
 
-def _labels(registry: CollectorRegistry, name: str) -> tuple[str, ...]:
-    # prometheus-client has no public way to list a metric's label names.
-    for collector, registered in registry._collector_to_names.items():
-        # a custom collector's names show only when it collects
-        names = set(registered) or {family.name for family in collector.collect()}
-        if name in names or name.removesuffix("_total") in names:
-            found = getattr(collector, "_labelnames", None) or getattr(
-                collector, "labelnames", None
-            )
-            if found is None:  # the process and platform collectors: read their samples
-                found = dict.fromkeys(
-                    label
-                    for family in collector.collect()
-                    for sample in family.samples
-                    if sample.name.removesuffix("_total") == name.removesuffix("_total")
-                    for label in sample.labels
-                )
-            return tuple(str(label) for label in found or ())
-    return ()
+def _labels(registry: CollectorRegistry, family: Metric) -> tuple[str, ...]:
+    """The label names of a family: as noted when newswire made it, else (the process and
+    platform collectors) those its samples carry."""
+    noted = label_names(registry).get(family.name)
+    if noted is not None:
+        return noted
+    return tuple(dict.fromkeys(label for sample in family.samples for label in sample.labels))
 
 
 def render_metrics_doc() -> str:
@@ -57,7 +45,7 @@ def render_metrics_doc() -> str:
     ]
     for family in sorted(registry.collect(), key=lambda f: f.name):
         name = family.name + ("_total" if family.type == "counter" else "")
-        shown = ", ".join(f"`{label}`" for label in _labels(registry, name)) or "-"
+        shown = ", ".join(f"`{label}`" for label in _labels(registry, family)) or "-"
         lines.append(f"| `{name}` | {family.type} | {shown} | {family.documentation} |")
     return "\n".join(lines) + "\n"
 

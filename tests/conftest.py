@@ -1,4 +1,5 @@
-"""Fixtures shared by every test. The Kafka broker is real: one per test session."""
+"""Fixtures and helpers shared by every test. The Kafka broker is real: one per test
+session."""
 
 from __future__ import annotations
 
@@ -6,13 +7,26 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from services.core.records import RawItem, SourceState
+from services.ingester.files import read_seed, seed_items
+
 ROOT = Path(__file__).resolve().parents[1]
 KAFKA_SCRIPT = ROOT / "deploy" / "kafka" / "kafka.sh"
 SEED = ROOT / "seeds" / "000_0476a4ae6c8b30a8.txt"
+SEED_READ_AT = datetime(2024, 10, 23, tzinfo=UTC)
+
+
+def seed_article() -> RawItem:
+    """The seed file (``SEED``) as the ingester reads it: one raw item."""
+    seed = read_seed(SEED.parent, SEED)
+    state = SourceState(source_id="s", kind="file", uri=SEED.name)
+    [item] = seed_items(seed, state, SEED_READ_AT).items
+    return item
 
 
 def kafka_script(action: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -192,10 +192,13 @@ async def create_topic(kafka: Kafka, name: str, partitions: int) -> None:
 
 
 async def topic_partitions(
-    kafka: Kafka, topic: str, timeout_s: float = 30.0
+    kafka: Kafka, topic: str, timeout_s: float | None = None
 ) -> list[TopicPartition]:
-    """The partitions of ``topic``, waiting for it to exist."""
+    """The partitions of ``topic``, waiting for it to exist (by default as long as a client
+    may take to start, ``NEWSWIRE_KAFKA_START_TIMEOUT_S``)."""
     clients = as_clients(kafka)
+    if timeout_s is None:
+        timeout_s = clients.start_timeout_s
     producer = clients.producer(request_timeout_ms=5000)
     await clients.start(producer)
     loop = asyncio.get_running_loop()

@@ -41,7 +41,7 @@ from .errors import (
     ConfigurationError,
     TlsError,
 )
-from .settings import Compression, SaslMechanism, SecurityProtocol, Settings
+from .settings import DEFAULTS, Compression, SaslMechanism, SecurityProtocol, Settings
 
 
 class _Client(Protocol):
@@ -163,7 +163,7 @@ class KafkaClients:
     client_id: str
     compression: Compression
     start_timeout_s: float
-    request_timeout_ms: int = 30_000
+    request_timeout_ms: int = DEFAULTS.kafka_request_timeout_ms
 
     def _common(self, options: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -345,6 +345,7 @@ def kafka_clients(settings: Settings, bootstrap: str | None = None) -> KafkaClie
         client_id=settings.kafka_client_id,
         compression=settings.kafka_compression,
         start_timeout_s=settings.kafka_start_timeout_s,
+        request_timeout_ms=settings.kafka_request_timeout_ms,
     )
 
 
@@ -356,4 +357,4 @@ def as_clients(kafka: Kafka) -> KafkaClients:
     """``kafka`` itself, or the default clients of a bootstrap address."""
     if isinstance(kafka, KafkaClients):
         return kafka
-    return kafka_clients(Settings.model_construct(), kafka)
+    return kafka_clients(DEFAULTS, kafka)

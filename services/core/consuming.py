@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .clients import Kafka
+from .clients import kafka_clients
 from .loop import LoopConfig, StreamLoop
 from .metrics import Metrics
 from .retry import Backoff
@@ -17,7 +17,7 @@ def consuming_service(
     *,
     service: str,
     settings: Settings,
-    kafka: Kafka,
+    bootstrap: str,
     metrics: Metrics,
     input_topics: Sequence[str],
     transform: Transform,
@@ -25,7 +25,8 @@ def consuming_service(
     transactional_id_prefix: str | None = None,
     batch_max_records: int | None = None,
 ) -> StreamLoop:
-    """A ``StreamLoop`` for ``service`` with the names the settings give."""
+    """A ``StreamLoop`` for ``service`` with the clients and names the settings give
+    (``bootstrap``: the broker's address, which the local run finds at run time)."""
     config = LoopConfig(
         service=service,
         input_topics=tuple(input_topics),
@@ -36,6 +37,9 @@ def consuming_service(
         batch_max_records=batch_max_records or settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         transaction_timeout_ms=settings.transaction_timeout_ms,
-        backoff=Backoff(cap_s=settings.retry_backoff_max_s),
+        backoff=Backoff.from_settings(settings),
+        max_record_bytes=settings.max_record_bytes,
+        ready_probe_interval_s=settings.ready_probe_interval_s,
+        ready_probe_timeout_s=settings.ready_probe_timeout_s,
     )
-    return StreamLoop(kafka, config, transform, metrics)
+    return StreamLoop(kafka_clients(settings, bootstrap), config, transform, metrics)

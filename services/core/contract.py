@@ -4,7 +4,8 @@ the catalogue (``topics.py``) and the headers newswire writes."""
 from __future__ import annotations
 
 from .deadletters import CONNECT_PREFIX, ORIGINAL_PREFIX
-from .topics import ALL_TOPICS, DEFAULT_PREFIX, Topic
+from .settings import DEFAULTS
+from .topics import ALL_TOPICS, Topic
 
 HEADERS = [
     ("ce_specversion", "every record", "`1.0` (CloudEvents, Kafka binding, binary mode)"),
@@ -62,7 +63,7 @@ def _retention(topic: Topic) -> str:
     return f"delete after {days:g} days"
 
 
-def render_topics_doc(prefix: str = DEFAULT_PREFIX) -> str:
+def render_topics_doc(prefix: str = DEFAULTS.topic_prefix) -> str:
     lines = [
         "# Topics",
         "",

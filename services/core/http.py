@@ -7,27 +7,29 @@ partitions assigned), else 503; both bodies are JSON naming each check.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from .errors import ConfigurationError
+from .httpserver import HttpServer, Reply, Request
 from .logs import get_logger
 
 log = get_logger(__name__)
 
 ReadyCheck = Callable[[], bool]
+HEAD_TIMEOUT_S = 10.0
+"""A connection that has not sent a whole request head after this long is closed."""
+JSON = {"Content-Type": "application/json"}
 
 
-class HealthServer:
-    def __init__(self, registry: CollectorRegistry, host: str = "127.0.0.1", port: int = 0):
+class HealthServer(HttpServer):
+    def __init__(self, registry: CollectorRegistry, host: str, port: int):
+        # One request per connection: a scraper never races an idle connection's close.
+        super().__init__(self._route, host, port, keep_alive=False, idle_timeout_s=HEAD_TIMEOUT_S)
         self.registry = registry
-        self.host = host
-        self.port = port
         self.checks: dict[str, ReadyCheck] = {}
-        self._server: asyncio.Server | None = None
 
     def add_check(self, name: str, check: ReadyCheck) -> None:
         self.checks[name] = check
@@ -43,53 +45,23 @@ class HealthServer:
 
     async def start(self) -> None:
         try:
-            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+            await super().start()
         except OSError as exc:
             raise ConfigurationError(
                 f"cannot serve /metrics on {self.host}:{self.port} ({exc.strerror}): another "
                 "process uses the port; stop it or set NEWSWIRE_HTTP_PORT (0: any free port)"
             ) from None
-        self.port = self._server.sockets[0].getsockname()[1]
-        log.info("http server listening", url=self.url)
+        log.info("http server listening", url=self.url())
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
-            method, _, rest = request.partition(b" ")
-            path = rest.split(b" ", 1)[0].split(b"?", 1)[0].decode("latin-1")
-            status, content_type, body = self._route(method.decode("latin-1"), path)
-            head = (
-                f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-            )
-            writer.write(head.encode("latin-1") + (b"" if method == b"HEAD" else body))
-            await writer.drain()
-        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
-
-    def _route(self, method: str, path: str) -> tuple[str, str, bytes]:
-        if method not in ("GET", "HEAD"):
-            return "405 Method Not Allowed", "text/plain", b"method not allowed\n"
-        if path == "/metrics":
-            return "200 OK", CONTENT_TYPE_LATEST, generate_latest(self.registry)
-        if path == "/healthz":
-            return "200 OK", "application/json", b'{"status": "ok"}\n'
-        if path == "/readyz":
+    def _route(self, request: Request) -> Reply:
+        if request.method not in ("GET", "HEAD"):
+            return Reply.text(405, "method not allowed\n")
+        if request.path == "/metrics":
+            return Reply(200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest(self.registry))
+        if request.path == "/healthz":
+            return Reply(200, JSON, b'{"status": "ok"}\n')
+        if request.path == "/readyz":
             ready, checks = self.readiness()
             body = json.dumps({"ready": ready, "checks": checks}).encode() + b"\n"
-            return ("200 OK" if ready else "503 Service Unavailable"), "application/json", body
-        return "404 Not Found", "text/plain", b"not found: try /metrics, /healthz or /readyz\n"
+            return Reply(200 if ready else 503, JSON, body)
+        return Reply.text(404, "not found: try /metrics, /healthz or /readyz\n")

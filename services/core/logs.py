@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import structlog
 
+from .settings import DEFAULTS
+
 
 def _renderer(fmt: Literal["auto", "json", "console"], color: bool) -> Any:
     if fmt == "auto":
@@ -33,8 +35,8 @@ def _not_connection_noise(record: logging.LogRecord) -> bool:
 
 
 def configure(
-    fmt: Literal["auto", "json", "console"] = "auto",
-    level: str = "INFO",
+    fmt: Literal["auto", "json", "console"] = DEFAULTS.log_format,
+    level: str = DEFAULTS.log_level,
     *,
     color: bool = True,
 ) -> None:

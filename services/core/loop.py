@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +37,9 @@ from .producers import ProducerPool
 from .rebalance import Rebalance
 from .records import utc_now
 from .retry import Backoff
+from .settings import DEFAULTS
 from .stable_offsets import stable_committed
-from .transform import MAX_RECORD_BYTES, Emit, Failure, Output, Record, Transform, encoded_size
+from .transform import Emit, Failure, Output, Record, Transform, encoded_size
 
 log = get_logger(__name__)
 
@@ -55,15 +56,16 @@ class LoopConfig:
     dead_letter_topic: str
     group_id: str
     transactional_id_prefix: str
-    client_id: str = "newswire"
-    batch_max_records: int = 2000
-    batch_timeout_ms: int = 200
-    transaction_timeout_ms: int = 60_000
-    request_timeout_ms: int = 30_000
+    client_id: str = DEFAULTS.kafka_client_id
+    batch_max_records: int = DEFAULTS.batch_max_records
+    batch_timeout_ms: int = DEFAULTS.batch_timeout_ms
+    transaction_timeout_ms: int = DEFAULTS.transaction_timeout_ms
     backoff: Backoff = field(default_factory=Backoff)
-    max_record_bytes: int = MAX_RECORD_BYTES
+    max_record_bytes: int = DEFAULTS.max_record_bytes
     """Largest output record (key, value and headers); a record whose outputs are larger
     is dead-lettered, not retried forever (the producer and broker refuse ~1 MiB)."""
+    ready_probe_interval_s: float = DEFAULTS.ready_probe_interval_s
+    ready_probe_timeout_s: float = DEFAULTS.ready_probe_timeout_s
 
 
 async def _never_asked() -> None:
@@ -91,7 +93,6 @@ class StreamLoop:
             service=config.service,
             client_id=config.client_id,
             transaction_timeout_ms=config.transaction_timeout_ms,
-            request_timeout_ms=config.request_timeout_ms,
         )
         self._lock = asyncio.Lock()
         self._next: dict[TopicPartition, int] = {}
@@ -105,10 +106,14 @@ class StreamLoop:
         self._fenced: set[TopicPartition] = set()
         self._failures = 0
         self._broker_ok = False
-        self.probe = BrokerProbe(_never_asked)
+        self.probe = self._probe(_never_asked)
         self.quiet_since: float | None = None
 
     # -- readiness -------------------------------------------------------------------
+
+    def _probe(self, ask: Callable[[], Awaitable[Any]]) -> BrokerProbe:
+        cfg = self.config
+        return BrokerProbe(ask, cfg.ready_probe_interval_s, cfg.ready_probe_timeout_s)
 
     @property
     def name(self) -> str:
@@ -138,7 +143,12 @@ class StreamLoop:
             # InitProducerId settles the previous owner's pending transaction first.
             for tp in sorted(assigned):
                 await self.pool.ensure(tp)
-            stable = await stable_committed(self.consumer, self.config.group_id, assigned)
+            stable = await stable_committed(
+                self.consumer,
+                self.config.group_id,
+                assigned,
+                timeout_s=self.config.transaction_timeout_ms / 1000,
+            )
             missing = [tp for tp in assigned if stable.get(tp) is None]
             starts = await self.consumer.beginning_offsets(missing) if missing else {}
             self._next = {}
@@ -211,7 +221,7 @@ class StreamLoop:
                 f"the {cfg.service} reads {', '.join(missing)}, which does not exist: create "
                 "it with `newswire topics` (or leave NEWSWIRE_KAFKA_CREATE_TOPICS true)"
             )
-        self.probe = BrokerProbe(self.consumer.topics)
+        self.probe = self._probe(self.consumer.topics)
         probing = asyncio.create_task(self.probe.run(stop))
         self.metrics.lag.sources.append(self.lag_samples)
         log.info("loop started", service=cfg.service, topics=list(cfg.input_topics))

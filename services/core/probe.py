@@ -15,13 +15,17 @@ from typing import Any
 from aiokafka.errors import KafkaError
 
 from .logs import get_logger
+from .settings import DEFAULTS
 
 log = get_logger(__name__)
 
 
 class BrokerProbe:
     def __init__(
-        self, ask: Callable[[], Awaitable[Any]], interval_s: float = 2.0, timeout_s: float = 5.0
+        self,
+        ask: Callable[[], Awaitable[Any]],
+        interval_s: float = DEFAULTS.ready_probe_interval_s,
+        timeout_s: float = DEFAULTS.ready_probe_timeout_s,
     ) -> None:
         self.ask = ask
         self.interval_s = interval_s

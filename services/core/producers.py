@@ -32,14 +32,12 @@ class ProducerPool:
         service: str,
         client_id: str,
         transaction_timeout_ms: int,
-        request_timeout_ms: int = 30_000,
     ) -> None:
         self.kafka = as_clients(kafka)
         self.prefix = prefix
         self.service = service
         self.client_id = client_id
         self.transaction_timeout_ms = transaction_timeout_ms
-        self.request_timeout_ms = request_timeout_ms
         self._producers: dict[TopicPartition, AIOKafkaProducer] = {}
 
     def get(self, tp: TopicPartition) -> AIOKafkaProducer | None:
@@ -58,7 +56,6 @@ class ProducerPool:
                 transactional_id=txn_id,
                 enable_idempotence=True,
                 transaction_timeout_ms=self.transaction_timeout_ms,
-                request_timeout_ms=self.request_timeout_ms,
                 linger_ms=5,
                 max_batch_size=256 * 1024,
                 max_request_size=8 * 1024 * 1024,

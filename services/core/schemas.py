@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .compat import breaking_changes, released_path
 from .contract import render_topics_doc
-from .settings import Settings
-from .topics import ALL_TOPICS, DEFAULT_PREFIX, Topic
+from .settings import DEFAULTS, Settings
+from .topics import ALL_TOPICS, Topic
 
 EXTRA_DOCS: dict[str, str] = {}
 """More generated documents (file name -> text), registered by ``services.reference``."""
@@ -34,7 +34,7 @@ def open_to_additions(schema: object) -> object:
     return schema
 
 
-def topic_schema(topic: Topic, prefix: str = DEFAULT_PREFIX) -> dict[str, object]:
+def topic_schema(topic: Topic, prefix: str = DEFAULTS.topic_prefix) -> dict[str, object]:
     assert topic.model is not None
     schema: dict[str, object] = {"$schema": SCHEMA_DIALECT, "$id": topic.dataschema}
     generated = open_to_additions(topic.model.model_json_schema(mode="serialization"))
@@ -44,11 +44,11 @@ def topic_schema(topic: Topic, prefix: str = DEFAULT_PREFIX) -> dict[str, object
     return schema
 
 
-def _topic_files(prefix: str = DEFAULT_PREFIX) -> dict[str, Topic]:
+def _topic_files(prefix: str = DEFAULTS.topic_prefix) -> dict[str, Topic]:
     return {f"{t.full_name(prefix)}.json": t for t in ALL_TOPICS}
 
 
-def render_schemas(prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
+def render_schemas(prefix: str = DEFAULTS.topic_prefix) -> dict[str, str]:
     """File name -> JSON text, one file per topic."""
     return {
         f"{t.full_name(prefix)}.json": json.dumps(

@@ -2,6 +2,11 @@
 
 This is the only module that reads the environment (``NO_COLOR`` too). The defaults make
 the local run (``newswire run``) need no configuration at all.
+
+Every default is written here and nowhere else: the value classes the services use
+(``LoopConfig``, ``FetchConfig``, ``PollPolicy``, ``DuplicateWindow``...) are built from a
+``Settings`` (``from_settings``), and where they have defaults of their own, those are
+read from ``DEFAULTS`` (a test fails on a default written twice).
 """
 
 from __future__ import annotations
@@ -9,13 +14,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigurationError
-from .topics import ALL_TOPICS
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]
@@ -66,8 +70,14 @@ class Settings(BaseSettings):
     kafka_start_timeout_s: float = Field(
         default=30.0,
         gt=0,
-        description="How long a Kafka client may take to connect at start before newswire "
-        "gives up with an error.",
+        description="How long a Kafka client may take to connect at start (or a topic to "
+        "appear) before newswire gives up with an error.",
+    )
+    kafka_request_timeout_ms: int = Field(
+        default=30_000,
+        ge=1000,
+        description="How long a producer or admin request may wait for the broker's answer "
+        "(consumers keep the Kafka client's longer default: their fetches wait on purpose).",
     )
 
     # Kafka security: TLS and SASL, for every client newswire creates
@@ -126,10 +136,38 @@ class Settings(BaseSettings):
         default=200, ge=1, description="How long a poll waits for records to fill a batch."
     )
     transaction_timeout_ms: int = Field(
-        default=60_000, ge=1000, description="Kafka transaction timeout of the loop's producers."
+        default=60_000,
+        ge=1000,
+        description="Kafka transaction timeout of the transactional producers (the loop's "
+        "and the ingester's); also how long a new owner of a partition waits for the "
+        "previous owner's pending transaction to settle.",
+    )
+    max_record_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="Largest record (key, value and headers) a service writes; one whose "
+        "outputs are larger is dead-lettered. Keep it under the brokers' message.max.bytes.",
+    )
+    retry_backoff_base_s: float = Field(
+        default=0.2,
+        gt=0,
+        description="First delay of the backoff on transient broker errors; it doubles "
+        "with each retry, up to the cap.",
     )
     retry_backoff_max_s: float = Field(
         default=30.0, gt=0, description="Cap of the backoff on transient broker errors."
+    )
+    ready_probe_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often a service asks the broker for metadata to know it is "
+        "reachable (/readyz).",
+    )
+    ready_probe_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long that question may wait for an answer before the broker counts "
+        "as unreachable.",
     )
 
     # HTTP server for /metrics, /healthz, /readyz
@@ -163,11 +201,26 @@ class Settings(BaseSettings):
     feed_max_interval_s: float = Field(
         default=6 * 3600.0, gt=0, description="Longest time between two polls of one feed."
     )
+    feed_backoff_base_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Delay after a feed's first failed poll; it doubles with each failure "
+        "after it, up to the cap (with jitter).",
+    )
     feed_backoff_max_s: float = Field(
         default=6 * 3600.0, gt=0, description="Cap of the backoff of a failing feed."
     )
     feed_seen_items: int = Field(
-        default=500, ge=10, description="Item hashes remembered per feed (revision detection)."
+        default=500,
+        ge=10,
+        description="Item hashes remembered per feed or seed file (revision detection).",
+    )
+    feed_max_items: int = Field(
+        default=1000,
+        ge=1,
+        description="Entries of one feed document (a poll, or a feed file in the seeds "
+        "folder) kept, at most (feeds list the newest first); the rest is reported as a "
+        "problem.",
     )
     fetch_concurrency: int = Field(default=100, ge=1, description="Fetches in flight at most.")
     fetch_per_host: int = Field(default=2, ge=1, description="Fetches in flight per host.")
@@ -178,6 +231,15 @@ class Settings(BaseSettings):
         default=5 * 1024 * 1024, ge=1024, description="Largest response body read."
     )
     fetch_timeout_s: float = Field(default=45.0, gt=0, description="Total time one fetch may take.")
+    fetch_connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Time to connect to a feed's server (TCP and TLS)."
+    )
+    fetch_read_timeout_s: float = Field(
+        default=20.0, gt=0, description="Longest wait for the next bytes of a response."
+    )
+    fetch_max_redirects: int = Field(
+        default=5, ge=0, description="Redirects one fetch follows, at most."
+    )
     fetch_user_agent: str = Field(
         default="newswire/0.1 (+https://github.com/newswire/newswire)",
         description="User-Agent of every request; put a contact URL in it.",
@@ -192,12 +254,27 @@ class Settings(BaseSettings):
         default=True,
         description="`newswire run` serves examples/feeds on 127.0.0.1 and polls them too.",
     )
+    example_feeds_port: int = Field(
+        default=9401,
+        ge=0,
+        le=65535,
+        description="Port of the example feeds on 127.0.0.1 (a fixed port keeps the feeds' "
+        "URLs, and so their identity, from run to run); taken: any free port.",
+    )
 
     # Normalizer
     dedup_window: int = Field(
         default=20_000,
         ge=100,
         description="Recent articles the normalizer compares new ones with (duplicates).",
+    )
+    dedup_max_distance: int = Field(
+        default=6,
+        ge=0,
+        le=7,
+        description="Differing bits (of 64) between the SimHash signatures of two texts "
+        "that still count as near-duplicates; at most 7, the most its 8 bands of 8 bits "
+        "are sure to find.",
     )
 
     # Enricher
@@ -289,7 +366,14 @@ class Settings(BaseSettings):
         return self
 
 
+DEFAULTS: Final = Settings.model_construct()
+"""Every setting at its default as written above, without reading the environment: the
+defaults of the value classes that are built from the settings."""
+
+
 def _topic_names() -> set[str]:
+    from .topics import ALL_TOPICS  # the catalogue names topics with the default prefix
+
     return {t.name for t in ALL_TOPICS}
 
 

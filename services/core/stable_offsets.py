@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.client import ConnectionGroup
+from aiokafka.client import AIOKafkaClient, ConnectionGroup
 from aiokafka.errors import KafkaError, for_code
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import (
@@ -118,14 +118,26 @@ def _parse(response: Any) -> dict[TopicPartition, int | None]:
     return out
 
 
+def missing_internals(consumer: AIOKafkaConsumer) -> list[str]:
+    """What ``stable_committed`` reads of a consumer's internals and ``consumer`` lacks:
+    nothing while the pinned aiokafka has them (its test checks this on every run)."""
+    missing = []
+    if not isinstance(getattr(consumer, "_client", None), AIOKafkaClient):
+        missing.append("AIOKafkaConsumer._client, an AIOKafkaClient")
+    if not hasattr(consumer, "_coordinator"):
+        missing.append("AIOKafkaConsumer._coordinator")
+    return missing
+
+
 async def stable_committed(
     consumer: AIOKafkaConsumer,
     group_id: str,
     partitions: Iterable[TopicPartition],
     *,
-    timeout_s: float = 60.0,
+    timeout_s: float,
 ) -> dict[TopicPartition, int | None]:
-    """The committed offsets of ``partitions``, waiting out pending transactions."""
+    """The committed offsets of ``partitions``, waiting out pending transactions for up to
+    ``timeout_s`` (a transaction's timeout: the broker aborts one that runs longer)."""
     wanted = list(partitions)
     coordinator = consumer._coordinator  # private: see the module docstring
     client = consumer._client

@@ -16,9 +16,9 @@ from .records import (
     ReplayedLetter,
     SourceState,
 )
+from .settings import DEFAULTS
 
 DAY_MS = 24 * 3600 * 1000
-DEFAULT_PREFIX = "news"
 SCHEMA_BASE = "https://newswire.dev/schemas"
 
 
@@ -50,7 +50,7 @@ class Topic:
         """The URI of this topic's schema at its current version: the ``$id`` of
         ``schemas/<topic>.json`` and of its released copy, and the ``ce_dataschema``
         header of every record."""
-        return f"{SCHEMA_BASE}/{DEFAULT_PREFIX}.{self.name}.v{self.schema_version}.json"
+        return f"{SCHEMA_BASE}/{self.full_name(DEFAULTS.topic_prefix)}.v{self.schema_version}.json"
 
     def configs(self) -> dict[str, str]:
         configs = {"cleanup.policy": self.cleanup_policy}

@@ -54,13 +54,10 @@ class Output:
     headers: Headers = ()
 
 
-MAX_RECORD_BYTES = 1_000_000
-"""Largest record newswire produces (key, value and headers): the broker refuses about
-1 MiB by default, and a refused record would abort its transaction again on every try."""
-
-
 def encoded_size(out: Output) -> int:
-    """The bytes of ``out`` that count against ``MAX_RECORD_BYTES``."""
+    """The bytes of ``out`` that count against the record limit (``NEWSWIRE_MAX_RECORD_BYTES``:
+    the broker refuses about 1 MiB by default, and a refused record would abort its
+    transaction again on every try)."""
     return len(out.value) + len(out.key or b"") + sum(len(k) + len(v) for k, v in out.headers)
 
 

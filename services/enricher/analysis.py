@@ -14,16 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.records import Claim, Embed, Entity
+from ..core.settings import DEFAULTS
 from .claims import extract_claims
 from .entities import embed_entities, entities_from_doc
 from .pipeline import nlp
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-MAX_CHARS = 100_000
-"""Characters of an article analysed, at most (news articles are far shorter; a page that
-is not bounds the time one record takes)."""
 
 MAX_AUTHOR = 200
 """Characters of an embedded post's author name analysed, at most."""
@@ -44,9 +41,16 @@ class Text:
     embeds: Sequence[Embed] = ()
 
 
-def analyse_doc(doc: Doc, title: str = "", embeds: Sequence[Embed] = ()) -> Analysis:
+def analyse_doc(
+    doc: Doc,
+    title: str = "",
+    embeds: Sequence[Embed] = (),
+    max_chars: int = DEFAULTS.enricher_max_chars,
+) -> Analysis:
+    """Entities and claims of an article's parsed text, and of its embedded posts (each cut
+    at ``max_chars`` characters, as the article's text was)."""
     entities = entities_from_doc(doc, title)
-    posts = list(nlp().pipe(e.text[:MAX_CHARS] for e in embeds)) if embeds else []
+    posts = list(nlp().pipe(e.text[:max_chars] for e in embeds)) if embeds else []
     bylines = list(nlp().pipe((e.author or "")[:MAX_AUTHOR] for e in embeds)) if embeds else []
     for i, (embed, post, byline) in enumerate(zip(embeds, posts, bylines, strict=True)):
         entities += embed_entities(i, embed, post, byline)
@@ -54,6 +58,9 @@ def analyse_doc(doc: Doc, title: str = "", embeds: Sequence[Embed] = ()) -> Anal
 
 
 def analyse(
-    text: str, title: str = "", embeds: Sequence[Embed] = (), max_chars: int = MAX_CHARS
+    text: str,
+    title: str = "",
+    embeds: Sequence[Embed] = (),
+    max_chars: int = DEFAULTS.enricher_max_chars,
 ) -> Analysis:
-    return analyse_doc(nlp()(text[:max_chars]), title, embeds)
+    return analyse_doc(nlp()(text[:max_chars]), title, embeds, max_chars)

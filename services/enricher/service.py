@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..core.clients import kafka_clients
 from ..core.consuming import consuming_service
 from ..core.loop import StreamLoop
 from ..core.metrics import Metrics
@@ -25,11 +24,10 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
         on_restart=enricher_metrics.worker_restarts.inc,
     )
     workers.start()  # the model loads before the loop joins its group: ready means ready
-    kafka = kafka_clients(settings, bootstrap)
     return consuming_service(
         service=NAME,
         settings=settings,
-        kafka=kafka,
+        bootstrap=bootstrap,
         metrics=metrics,
         input_topics=[ARTICLES.full_name(prefix)],
         transform=EnrichTransform(

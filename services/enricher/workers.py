@@ -29,10 +29,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from multiprocessing.queues import SimpleQueue
 
+from ..core.settings import DEFAULTS
 from ..core.transform import Failure
-from .analysis import MAX_CHARS, Analysis, Text, analyse_doc
+from .analysis import Analysis, Text, analyse_doc
 from .pipeline import nlp
 
 
@@ -66,7 +67,7 @@ def analyse_chunk(texts: Sequence[Text], batch_size: int, max_chars: int) -> lis
             docs = nlp().pipe((t.text[:max_chars] for t in rest), batch_size=batch_size)
         else:
             try:
-                result = analyse_doc(doc, text.title, text.embeds)
+                result = analyse_doc(doc, text.title, text.embeds, max_chars)
             except Exception as exc:  # this article fails alone
                 result = Failure.from_exception(exc)
         ended = time.perf_counter()
@@ -82,8 +83,10 @@ def _orphan_watch(parent: int) -> None:
     os._exit(1)
 
 
-def _start_worker(parent: int) -> None:
-    """A worker's start: the model, loaded once; Ctrl-C is the service's to handle."""
+def _start_worker(parent: int, started: SimpleQueue[int]) -> None:
+    """A worker's start: it says its process id, loads the model once; Ctrl-C is the
+    service's to handle."""
+    started.put(os.getpid())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
     nlp()
@@ -98,9 +101,9 @@ class AnalysisWorkers:
 
     def __init__(
         self,
-        processes: int = 1,
-        batch_size: int = 16,
-        max_chars: int = MAX_CHARS,
+        processes: int = DEFAULTS.enricher_processes,
+        batch_size: int = DEFAULTS.enricher_batch_size,
+        max_chars: int = DEFAULTS.enricher_max_chars,
         chunk_fn: ChunkFn = analyse_chunk,
         on_restart: Callable[[], None] | None = None,
     ) -> None:
@@ -110,6 +113,8 @@ class AnalysisWorkers:
         self.chunk_fn = chunk_fn
         self.on_restart = on_restart
         self._pool: ProcessPoolExecutor | None = None
+        self._started: SimpleQueue[int] | None = None  # the pool's workers say their pids
+        self._pids: list[int] = []
         self._replacing = asyncio.Lock()
         self._in_thread = asyncio.Lock()  # one pipeline, used by one thread at a time
 
@@ -130,9 +135,11 @@ class AnalysisWorkers:
             self._pool = None
 
     def pids(self) -> list[int]:
-        """The worker processes' ids (none with ``processes=0``)."""
-        processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
-        return sorted(processes)
+        """The ids of the current pool's worker processes, as each said when it started
+        (none with ``processes=0``)."""
+        while self._started is not None and not self._started.empty():
+            self._pids.append(self._started.get())
+        return sorted(self._pids)
 
     async def analyse(self, texts: Sequence[Text]) -> list[Analysed]:
         """One ``Analysed`` per text, in order."""
@@ -188,10 +195,12 @@ class AnalysisWorkers:
                 await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming(pool)))
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")
+        self._started, self._pids = context.SimpleQueue(), []
         self._pool = ProcessPoolExecutor(
             max_workers=self.processes,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self._started),
         )
         return self._pool

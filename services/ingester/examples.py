@@ -6,18 +6,19 @@ requests, so the local run shows the same fetch behaviour as real feeds.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import mimetypes
 from email.utils import formatdate
 from pathlib import Path
 
+from ..core.httpserver import HttpServer, Reply, Request
 from ..core.logs import get_logger
 from .feedlist import FeedSpec
 
 log = get_logger(__name__)
 
-PORT = 9401
+LOOPBACK = "127.0.0.1"  # the example feeds are for this machine only
+HEAD_TIMEOUT_S = 10.0
 TYPES = {
     ".xml": "application/rss+xml",
     ".atom": "application/atom+xml",
@@ -28,22 +29,29 @@ TYPES = {
 class ExampleFeedServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._server: asyncio.Server | None = None
-        self.port = 0
+        self._http: HttpServer | None = None
 
-    async def start(self, port: int = PORT) -> None:
+    async def start(self, port: int) -> None:
         """Listen on ``port`` if free (the feeds' URLs, and so their identity, stay the
         same from run to run), else on any free port."""
         try:
-            self._server = await asyncio.start_server(self._handle, "127.0.0.1", port)
+            self._http = await self._serve(port)
         except OSError:
-            self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
+            self._http = await self._serve(0)
         log.info("serving example feeds", url=self.base_url, folder=str(self.folder))
+
+    async def _serve(self, port: int) -> HttpServer:
+        # One request per connection, as from a real feed's server (polls are minutes apart).
+        http = HttpServer(
+            self._respond, LOOPBACK, port, keep_alive=False, idle_timeout_s=HEAD_TIMEOUT_S
+        )
+        await http.start()
+        return http
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        assert self._http is not None, "start() first"
+        return self._http.url()
 
     def feeds(self) -> list[FeedSpec]:
         return [
@@ -53,45 +61,27 @@ class ExampleFeedServer:
         ]
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
+        if self._http is not None:
+            await self._http.stop()
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = [*lines[0].split(" "), "", ""][:3]
-            headers = {
-                k.strip().lower(): v.strip()
-                for k, _, v in (line.partition(":") for line in lines[1:] if line)
-            }
-            status, extra, body = self._respond(target.split("?")[0].lstrip("/"), headers)
-            out = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close"]
-            out += [f"{k}: {v}" for k, v in extra.items()]
-            writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
-            if method != "HEAD":
-                writer.write(body)
-            await writer.drain()
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    def _respond(self, name: str, headers: dict[str, str]) -> tuple[str, dict[str, str], bytes]:
+    def _respond(self, request: Request) -> Reply:
+        name = request.path.lstrip("/")
         path = self.folder / name
+        if request.method not in ("GET", "HEAD"):
+            return Reply.text(405, "method not allowed\n")
         if "/" in name or not name or not path.is_file():
-            return "404 Not Found", {"Content-Type": "text/plain"}, b"not found\n"
+            return Reply.text(404, "not found\n")
         body = path.read_bytes()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         modified = formatdate(path.stat().st_mtime, usegmt=True)
-        extra = {
+        headers = {
             "ETag": etag,
             "Last-Modified": modified,
             "Content-Type": TYPES.get(path.suffix) or mimetypes.guess_type(name)[0] or "",
         }
-        if headers.get("if-none-match") == etag or (
-            "if-none-match" not in headers and headers.get("if-modified-since") == modified
+        conditional = request.headers
+        if conditional.get("if-none-match") == etag or (
+            "if-none-match" not in conditional and conditional.get("if-modified-since") == modified
         ):
-            return "304 Not Modified", extra, b""
-        return "200 OK", extra, body
+            return Reply(304, headers)
+        return Reply(200, headers, body)

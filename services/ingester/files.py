@@ -22,6 +22,7 @@ from typing import Any
 from ..core.errors import RecordError
 from ..core.ids import content_hash, stable_id
 from ..core.records import RawItem, SeenItem, Source, SourceState, Timestamp, seen_key
+from ..core.settings import DEFAULTS
 from .frontmatter import ArticleFields, FieldError, article_fields, front_matter
 from .items import FetchContext, raw_items
 from .parsers import FeedParseError, RejectedItem, looks_like_feed, parse_feed
@@ -168,9 +169,11 @@ def _article(
     return item, seen
 
 
-def _feed_items(seed: SeedFile, state: SourceState, now: datetime, seen_limit: int) -> SeedItems:
+def _feed_items(
+    seed: SeedFile, state: SourceState, now: datetime, seen_limit: int, max_items: int
+) -> SeedItems:
     try:
-        feed = parse_feed(seed.data)
+        feed = parse_feed(seed.data, max_items=max_items)
     except FeedParseError as exc:
         raise FileReadError(f"{seed.relative}: {exc}") from None
     context = FetchContext(
@@ -211,14 +214,19 @@ def _fields(seed: SeedFile, values: dict[str, Any], where: str = "") -> ArticleF
 
 
 def seed_items(
-    seed: SeedFile, state: SourceState, now: datetime, *, seen_limit: int = 1000
+    seed: SeedFile,
+    state: SourceState,
+    now: datetime,
+    *,
+    seen_limit: int = DEFAULTS.feed_seen_items,
+    max_items: int = DEFAULTS.feed_max_items,
 ) -> SeedItems:
     """The new or changed items of one seed file, and what to remember of it."""
     suffix = seed.path.suffix.lower()
     if suffix not in SUFFIXES:
         raise FileReadError(f"{seed.relative}: unsupported file type {seed.path.suffix!r}")
     if suffix in FEED_SUFFIXES or (suffix == ".json" and looks_like_feed(seed.data)):
-        return _feed_items(seed, state, now, seen_limit)
+        return _feed_items(seed, state, now, seen_limit, max_items)
     text = _text(seed)
     entries: list[tuple[str, ArticleFields]]
     if suffix == ".json":

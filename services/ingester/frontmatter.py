@@ -30,12 +30,12 @@ class FieldError(ValueError):
     """A field of a seed article cannot be given its type."""
 
 
-def _yaml_depth_ok(text: str, limit: int = MAX_DEPTH) -> bool:
+def _yaml_depth_ok(text: str) -> bool:
     depth = 0
     for event in yaml.parse(text, Loader=yaml.BaseLoader):
         if isinstance(event, _STARTS):
             depth += 1
-            if depth > limit:
+            if depth > MAX_DEPTH:
                 return False
         elif isinstance(event, _ENDS):
             depth -= 1

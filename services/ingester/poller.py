@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..core.records import HttpMeta, RawItem, Source, SourceState
+from ..core.settings import DEFAULTS, Settings
 from .feedlist import FeedSpec
 from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_page, media_type
 from .items import Adapted, Counts, FetchContext, raw_items
-from .parsers import MAX_ITEMS, FeedParseError, ParsedFeed, RejectedItem, parse_feed
+from .parsers import FeedParseError, ParsedFeed, RejectedItem, parse_feed
 from .schedule import Backoff, Bounds, Hints, health_after, next_interval
 
 
@@ -28,10 +29,19 @@ from .schedule import Backoff, Bounds, Hints, health_after, next_interval
 class PollPolicy:
     bounds: Bounds = field(default_factory=Bounds)
     backoff: Backoff = field(default_factory=Backoff)
-    seen_limit: int = 500
-    max_items: int = MAX_ITEMS
+    seen_limit: int = DEFAULTS.feed_seen_items
+    max_items: int = DEFAULTS.feed_max_items
     """Entries of one poll kept, at most (feeds list the newest first); the rest is a
     problem on the poll, not a flood of old items."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PollPolicy:
+        return cls(
+            bounds=Bounds(settings.feed_min_interval_s, settings.feed_max_interval_s),
+            backoff=Backoff(settings.feed_backoff_base_s, settings.feed_backoff_max_s),
+            seen_limit=settings.feed_seen_items,
+            max_items=settings.feed_max_items,
+        )
 
 
 @dataclass

@@ -5,13 +5,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from ..core.settings import DEFAULTS
+
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
     """The shortest and longest interval between two polls of one feed."""
 
-    min_s: float = 300.0
-    max_s: float = 6 * 3600.0
+    min_s: float = DEFAULTS.feed_min_interval_s
+    max_s: float = DEFAULTS.feed_max_interval_s
 
     def clamp(self, value: float) -> float:
         return max(self.min_s, min(self.max_s, value))
@@ -57,8 +59,8 @@ class Backoff:
     """Delay after the n-th consecutive failure: base * 2^(n-1), capped, with jitter in
     [half, full] so that it grows with n and failing feeds do not retry in step."""
 
-    base_s: float = 60.0
-    cap_s: float = 6 * 3600.0
+    base_s: float = DEFAULTS.feed_backoff_base_s
+    cap_s: float = DEFAULTS.feed_backoff_max_s
 
     def ceiling(self, failures: int) -> float:
         return float(min(self.cap_s, self.base_s * 2 ** max(0, failures - 1)))

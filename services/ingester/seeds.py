@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..core.errors import RecordError
 from ..core.records import RawItem, SourceState
+from ..core.settings import DEFAULTS
 from .files import SUFFIXES, FileReadError, read_seed, seed_items, source_id
 from .parsers import RejectedItem
 from .walk import Entry, walk
@@ -44,6 +45,8 @@ class SeedChange:
 @dataclass
 class SeedFolder:
     root: Path
+    seen_limit: int = DEFAULTS.feed_seen_items
+    max_items: int = DEFAULTS.feed_max_items
     unsettled: int = 0
     """Files seen changing in the last scan, left for a later one."""
     truncated: bool = False
@@ -80,7 +83,7 @@ class SeedFolder:
             if entry.refusal is not None:
                 raise FileReadError(f"{relative} {entry.refusal}")
             seed = read_seed(self.root, entry.path, relative)
-            got = seed_items(seed, state, now)
+            got = seed_items(seed, state, now, seen_limit=self.seen_limit, max_items=self.max_items)
         except OSError as exc:
             return _failed(relative, state, FileReadError(f"{relative}: cannot read: {exc}"))
         except Exception as exc:  # the reason (a RecordError), or a bug of ours

@@ -33,11 +33,10 @@ from ..core.settings import Settings
 from ..core.topics import INGESTER_STATE, RAW, dead_letter_topic
 from ..core.transform import Failure, Output, Produce, encode
 from .feedlist import FeedListFile, FeedSpec
-from .fetch import FetchConfig, Fetcher, Limits, Timeouts
+from .fetch import FetchConfig, Fetcher
 from .metrics import IngesterMetrics
 from .parsers import RejectedItem
 from .poller import PollOutcome, PollPolicy, initial_state, poll_feed
-from .schedule import Backoff, Bounds
 from .seeds import SeedChange, SeedFolder
 from .sizing import fitted
 from .statestore import StateStore
@@ -71,22 +70,13 @@ class Ingester:
         self.feed_file = FeedListFile(settings.feeds_file)
         self.extra_feeds = list(extra_feeds)
         self.feeds: dict[str, FeedSpec] = {f.source_id: f for f in self.extra_feeds}
-        self.seeds = SeedFolder(settings.seeds_dir)
-        self.policy = PollPolicy(
-            bounds=Bounds(settings.feed_min_interval_s, settings.feed_max_interval_s),
-            backoff=Backoff(cap_s=settings.feed_backoff_max_s),
+        self.seeds = SeedFolder(
+            settings.seeds_dir,
             seen_limit=settings.feed_seen_items,
+            max_items=settings.feed_max_items,
         )
-        self.fetch_config = FetchConfig(
-            timeouts=Timeouts(total_s=settings.fetch_timeout_s),
-            limits=Limits(
-                max_body_bytes=settings.fetch_max_bytes,
-                per_host_concurrency=settings.fetch_per_host,
-                min_host_interval_s=settings.fetch_host_interval_s,
-            ),
-            user_agent=settings.fetch_user_agent,
-            allow_networks=tuple(settings.fetch_allow_networks),
-        )
+        self.policy = PollPolicy.from_settings(settings)
+        self.fetch_config = FetchConfig.from_settings(settings)
         self.store = StateStore(
             kafka=kafka_clients(settings, bootstrap),
             topic=self.state_topic,
@@ -104,7 +94,9 @@ class Ingester:
         self._feed_series: set[str] = set()  # feeds with per-feed series exported
         self._ready = False
         self._health: dict[str, int] = {}
-        self.probe = BrokerProbe(self.store.topics)
+        self.probe = BrokerProbe(
+            self.store.topics, settings.ready_probe_interval_s, settings.ready_probe_timeout_s
+        )
         self.scans = 0
 
     @property
@@ -347,7 +339,7 @@ class Ingester:
         """Each item's record, cut to the record limit, or its dead letter."""
         outputs = []
         for item in items:
-            fit = fitted(item, self._item_output)
+            fit = fitted(item, self._item_output, self.settings.max_record_bytes)
             if fit.output is not None:
                 outputs.append(fit.output)
                 if fit.note:

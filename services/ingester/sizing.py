@@ -1,6 +1,7 @@
 """Keeping every raw item within the largest record the broker takes.
 
-An item's record is encoded before it is queued. One over ``MAX_RECORD_BYTES`` would make
+An item's record is encoded before it is queued. One over the record limit
+(``NEWSWIRE_MAX_RECORD_BYTES``) would make
 its whole transaction fail, again on every try; so its ``page_html`` (the fetched article
 page, the one field that can be that large) is cut to fit, and the cut is recorded; an
 item still too large without it is dead-lettered with its size, not produced.
@@ -12,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.records import RawItem
-from ..core.transform import MAX_RECORD_BYTES, Output, encoded_size
+from ..core.settings import DEFAULTS
+from ..core.transform import Output, encoded_size
 
 SLACK = 0.98
 
@@ -26,7 +28,7 @@ class Fitted:
 
 
 def fitted(
-    item: RawItem, encode: Callable[[RawItem], Output], limit: int = MAX_RECORD_BYTES
+    item: RawItem, encode: Callable[[RawItem], Output], limit: int = DEFAULTS.max_record_bytes
 ) -> Fitted:
     out = encode(item)
     size = encoded_size(out)

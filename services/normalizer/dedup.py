@@ -15,6 +15,8 @@ import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from ..core.settings import DEFAULTS, Settings
+
 BANDS = 8
 BAND_BITS = 8
 MIN_WORDS = 40
@@ -64,11 +66,15 @@ class _Entry:
 
 @dataclass
 class DuplicateWindow:
-    capacity: int = 100_000
-    max_distance: int = 6
+    capacity: int = DEFAULTS.dedup_window
+    max_distance: int = DEFAULTS.dedup_max_distance
     _entries: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)
     _exact: dict[str, str] = field(default_factory=dict)
     _bands: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DuplicateWindow:
+        return cls(settings.dedup_window, settings.dedup_max_distance)
 
     def __len__(self) -> int:
         return len(self._entries)

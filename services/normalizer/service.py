@@ -60,16 +60,15 @@ def build(settings: Settings, bootstrap: str, metrics: Metrics) -> StreamLoop:
     prefix = settings.topic_prefix
     normalizer = Normalizer(
         ARTICLES.full_name(prefix),
-        DuplicateWindow(capacity=settings.dedup_window),
+        DuplicateWindow.from_settings(settings),
         NormalizerMetrics(metrics.registry),
     )
     transform = model_transform(RawItem, normalizer, source=f"/newswire/{NAME}")
-    kafka = kafka_clients(settings, bootstrap)
     return consuming_service(
         service=NAME,
         settings=settings,
-        kafka=kafka,
+        bootstrap=bootstrap,
         metrics=metrics,
         input_topics=[RAW.full_name(prefix)],
-        transform=WarmTransform(transform, normalizer, kafka),
+        transform=WarmTransform(transform, normalizer, kafka_clients(settings, bootstrap)),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..core.clients import kafka_clients
 from ..core.consuming import consuming_service
 from ..core.loop import StreamLoop
 from ..core.metrics import Metrics
@@ -13,11 +12,10 @@ from .transform import Relay
 def build(
     settings: Settings, bootstrap: str, metrics: Metrics, *, source: str, target: str
 ) -> StreamLoop:
-    kafka = kafka_clients(settings, bootstrap)
     return consuming_service(
         service="relay",
         settings=settings,
-        kafka=kafka,
+        bootstrap=bootstrap,
         metrics=metrics,
         input_topics=[source],
         transform=Relay(target),

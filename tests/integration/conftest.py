@@ -7,43 +7,30 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from services.core.loop import StreamLoop
+from services.core.testing import WebServer
 from tests.conftest import ROOT
 
 from .fetching import close_fetchers
-from .webserver import WebServer
 
 pytestmark = pytest.mark.integration
 
 
-@asynccontextmanager
-async def running(loop: StreamLoop) -> AsyncIterator[asyncio.Event]:
-    """Run a loop in the background; stop it gracefully on exit."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(loop.run(stop))
-    try:
-        yield stop
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 60)
-
-
-async def wait_until(predicate: Callable[[], bool], timeout_s: float = 60, what: str = "") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-def service_env(bootstrap: str, **extra: str) -> dict[str, str]:
+def service_env(bootstrap: str, prefix: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a newswire process under test: the session's broker, JSON logs;
+    with ``prefix``, its own topic and group names and a metrics port of its own (``extra``
+    overrides any of it)."""
     env = {**os.environ, "NEWSWIRE_KAFKA_BOOTSTRAP": bootstrap, "NEWSWIRE_LOG_FORMAT": "json"}
+    if prefix is not None:
+        env |= {
+            "NEWSWIRE_TOPIC_PREFIX": prefix,
+            "NEWSWIRE_GROUP_PREFIX": prefix,
+            "NEWSWIRE_HTTP_PORT": "0",
+        }
     env.update(extra)
     env["PYTHONPATH"] = str(ROOT)
     return env
@@ -60,9 +47,7 @@ async def run_once(
     prefix = prefix or f"pipe{uuid.uuid4().hex[:6]}"
     env = service_env(
         bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
+        prefix=prefix,
         NEWSWIRE_SEEDS_DIR=str(seeds),
         NEWSWIRE_EXAMPLE_FEEDS="false",
         **extra,

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer
-
-from services.core.admin import topic_partitions
-from services.core.testing import Consumed, read_topic
+from services.core.records import RawItem
+from services.core.testing import Consumed, read_topic, written
+from tests.conftest import seed_article
 
 from .conftest import PYTHON, service_env
 
@@ -25,6 +24,21 @@ IDLE_S = 30.0
 """How long a run may write nothing before it is killed anyway (the input may be done).
 Well above the group's 10 s session timeout: after a SIGKILL, the restarted process's
 first write waits for the group to give up on the killed member."""
+
+
+def raw(i: int, revision: int) -> RawItem:
+    """Raw item ``i`` at ``revision``: the seed article with a short text of its own."""
+    base = seed_article()
+    return base.model_copy(
+        update={
+            "item_id": f"item{i:04d}",
+            "revision": revision,
+            "link": f"https://news.example.org/story/{i}",
+            "content_text": f"Story {i}, version {revision}. The mayor said that road {i} is shut.",
+            "content_hash": f"{i}-{revision}",
+            "page_html": None,
+        }
+    )
 
 
 @dataclass
@@ -47,9 +61,7 @@ class Trial:
     def start(self) -> subprocess.Popen[bytes]:
         env = service_env(
             self.bootstrap,
-            NEWSWIRE_TOPIC_PREFIX=self.prefix,
-            NEWSWIRE_GROUP_PREFIX=self.prefix,
-            NEWSWIRE_HTTP_PORT="0",
+            prefix=self.prefix,
             **self.env,
         )
         with self.log.open("ab") as out:
@@ -61,15 +73,26 @@ class Trial:
             )
 
 
-async def written(bootstrap: str, topic: str) -> int:
-    """Records written to ``topic`` so far, committed or not (the high-water marks)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
+async def kill_once_written(
+    start: Callable[[], subprocess.Popen[bytes]],
+    bootstrap: str,
+    topic: str,
+    threshold: int,
+    log: Path,
+    timeout_s: float,
+) -> None:
+    """Start a service, wait until ``threshold`` records are written to ``topic``
+    (committed or not), and SIGKILL it; fail if it exits first or takes ``timeout_s``."""
+    proc = start()
     try:
-        partitions = await topic_partitions(bootstrap, topic)
-        return sum((await consumer.end_offsets(partitions)).values())
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while await written(bootstrap, topic) < threshold:
+            assert proc.poll() is None, f"the service exited:\n{tail(log)}"
+            assert asyncio.get_running_loop().time() < deadline, tail(log)
+            await asyncio.sleep(0.02)
     finally:
-        await consumer.stop()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
 
 
 async def kill_and_restart(trial: Trial, kills: int, rng: random.Random) -> None:

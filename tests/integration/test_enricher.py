@@ -3,7 +3,6 @@ once, even when the process is killed with SIGKILL mid-stream and restarted."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import subprocess
 import uuid
@@ -15,10 +14,10 @@ from services.core.records import AttributedClaim, DeadLetter, Enrichment, Entit
 from services.core.testing import produce, read_topic
 from services.core.topics import ALL_TOPICS
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
 from .conftest import PYTHON, service_env
-from .reliability import written
+from .reliability import kill_once_written
 
 N = 60
 KILL_AT = (12, 30)  # news.enriched records written (committed or not) at each kill
@@ -52,9 +51,7 @@ def articles() -> list[tuple[bytes | None, bytes | None]]:
 def start(bootstrap: str, prefix: str, log: Path) -> subprocess.Popen[bytes]:
     env = service_env(
         bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
+        prefix=prefix,
         NEWSWIRE_ENRICHER_MAX_RECORDS="4",
         NEWSWIRE_ENRICHER_BATCH_SIZE="2",
     )
@@ -72,16 +69,14 @@ async def test_enrichments_entities_and_claims_exactly_once_through_kills(
     await produce(kafka_bootstrap, f"{prefix}.articles", articles())
     log = tmp_path / "enricher.log"
     for threshold in KILL_AT:
-        proc = start(kafka_bootstrap, prefix, log)
-        try:
-            deadline = asyncio.get_running_loop().time() + 180
-            while await written(kafka_bootstrap, f"{prefix}.enriched") < threshold:
-                assert proc.poll() is None, f"enricher exited:\n{log.read_text()[-3000:]}"
-                assert asyncio.get_running_loop().time() < deadline, log.read_text()[-3000:]
-                await asyncio.sleep(0.05)
-        finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        await kill_once_written(
+            lambda: start(kafka_bootstrap, prefix, log),
+            kafka_bootstrap,
+            f"{prefix}.enriched",
+            threshold,
+            log,
+            timeout_s=180,
+        )
     so_far = await read_topic(kafka_bootstrap, f"{prefix}.enriched")
     assert 0 < len(so_far) < N, "the kills must land mid-stream"
 

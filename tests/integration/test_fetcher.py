@@ -13,6 +13,7 @@ import brotli
 import pytest
 from yarl import URL
 
+from services.core.testing import Reply, Request, WebServer
 from services.ingester.fetch import (
     FetchTimeout,
     HttpStatus,
@@ -22,7 +23,6 @@ from services.ingester.fetch import (
 )
 
 from .fetching import fetcher
-from .webserver import Reply, Request, WebServer
 
 
 async def test_200_then_304_with_validators(web: WebServer) -> None:

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services.core.httpserver import HttpServer, Reply
 from services.ingester.fetch import FetchError
 from services.ingester.fetch.guard import AddressRefused
 
@@ -118,26 +119,19 @@ class RawServer:
 
     def __init__(self) -> None:
         self.response = b""
-        self.port = 0
+        self.http = HttpServer(lambda _request: Reply(raw=self.response), "127.0.0.1", 0)
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(self.response)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        finally:
-            writer.close()
+    @property
+    def port(self) -> int:
+        return self.http.port
 
 
 @pytest.fixture(scope="module")
 async def raw() -> AsyncIterator[RawServer]:
     server = RawServer()
-    listening = await asyncio.start_server(server._handle, "127.0.0.1", 0)
-    server.port = listening.sockets[0].getsockname()[1]
+    await server.http.start()
     yield server
-    listening.close()
+    await server.http.stop()
 
 
 async def only_here(host: str, port: int) -> list[str]:

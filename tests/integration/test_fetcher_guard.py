@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from services.core.testing import Reply, WebServer
 from services.ingester.fetch import RefusedURL
 
 from .fetching import fetcher
-from .webserver import Reply, WebServer
 
 PUBLIC = ("127.0.0.2/32",)  # stands for the internet in these tests
 

@@ -19,13 +19,12 @@ from collections.abc import Callable
 import brotli
 import pytest
 
+from services.core.testing import Reply, WebServer
 from services.ingester.feedlist import FeedSpec
 from services.ingester.fetch import BadResponse, HttpStatus
 from services.ingester.poller import initial_state, poll_feed
 
-from .fetching import fetcher
-from .test_poller import NOW, POLICY, rss
-from .webserver import Reply, WebServer
+from .fetching import NOW, POLICY, fetcher, rss
 
 MiB = 1024 * 1024
 CAP = 4 * MiB

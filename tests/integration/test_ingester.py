@@ -6,25 +6,16 @@ import asyncio
 import os
 import shutil
 import time
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from services.core.admin import ensure_topics
-from services.core.metrics import Metrics
-from services.core.records import RawItem
-from services.core.settings import Settings
-from services.core.testing import produce, read_topic
-from services.core.topics import ALL_TOPICS
+from services.core.testing import Reply, WebServer, produce, wait_until
 from services.ingester.feedlist import FeedSpec
 from services.ingester.service import Ingester
 from services.ingester.statestore import partition_for
 from tests.conftest import SEED
 
-from .conftest import wait_until
-from .webserver import Reply, WebServer
+from .ingesting import ingesting, make_settings, raw_items, sample
 
 
 def rss(name: str, count: int) -> bytes:
@@ -32,43 +23,6 @@ def rss(name: str, count: int) -> bytes:
         f"<item><guid>{name}-{i}</guid><title>{name} story {i}</title></item>" for i in range(count)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'.encode()
-
-
-async def make_settings(bootstrap: str, seeds: Path) -> Settings:
-    prefix = f"ing{uuid.uuid4().hex[:6]}"
-    settings = Settings(
-        kafka_bootstrap=bootstrap,
-        topic_prefix=prefix,
-        group_prefix=prefix,
-        seeds_dir=seeds,
-        seeds_poll_s=0.2,
-        feeds_file=seeds / "no-feed-list.yaml",
-        feed_min_interval_s=0.3,
-        feed_max_interval_s=0.6,
-        fetch_host_interval_s=0,
-        fetch_allow_networks=["127.0.0.1/32"],
-    )
-    await ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, partitions=3)
-    return settings
-
-
-@asynccontextmanager
-async def ingesting(settings: Settings, feeds: Sequence[FeedSpec] = ()) -> AsyncIterator[Ingester]:
-    assert settings.kafka_bootstrap is not None
-    ingester = Ingester(settings, settings.kafka_bootstrap, Metrics(), feeds)
-    stop = asyncio.Event()
-    task = asyncio.create_task(ingester.run(stop))
-    try:
-        yield ingester
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 60)
-
-
-async def raw_items(settings: Settings) -> list[RawItem]:
-    assert settings.kafka_bootstrap is not None
-    records = await read_topic(settings.kafka_bootstrap, f"{settings.topic_prefix}.raw")
-    return [RawItem.model_validate_json(r.value or b"") for r in records]
 
 
 def polls(web: WebServer, path: str) -> int:
@@ -139,14 +93,6 @@ async def test_seed_file_once_and_an_edit_is_one_revision(
     assert second.content_text and second.content_text.endswith("A correction was appended.\n")
     await asyncio.sleep(1)
     assert len(await raw_items(settings)) == 2
-
-
-def sample(ingester: Ingester, name: str, **labels: str) -> float:
-    for family in ingester.metrics.registry.collect():
-        for s in family.samples:
-            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
-                return float(s.value)
-    return 0.0
 
 
 def feed_series(ingester: Ingester) -> set[str]:

@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 
 from services.core.records import DeadLetter, RawItem
-from services.core.testing import read_topic
-from services.core.transform import MAX_RECORD_BYTES
+from services.core.settings import DEFAULTS
+from services.core.testing import Reply, WebServer, read_topic, wait_until
 from services.ingester import poller
 from services.ingester.feedlist import FeedSpec
 
-from .conftest import wait_until
-from .test_ingester import ingesting, make_settings, raw_items, sample
-from .webserver import Reply, WebServer
+from .ingesting import ingesting, make_settings, raw_items, sample
 
 
 def rss(title: str, declaration: str = '<?xml version="1.0"?>', link: str = "") -> bytes:
@@ -159,7 +157,7 @@ async def test_one_bad_page_costs_its_item_nothing_but_the_page(
         assert sample(ingester, "newswire_raw_items_oversize_total", action="trimmed") == 1
         assert sample(ingester, "newswire_internal_errors_total", boundary="feed") == 1
     records = await read_topic(kafka_bootstrap, f"{settings.topic_prefix}.raw")
-    assert all(len(r.value or b"") <= MAX_RECORD_BYTES for r in records)
+    assert all(len(r.value or b"") <= DEFAULTS.max_record_bytes for r in records)
     items = {i.title: i for i in (RawItem.model_validate_json(r.value or b"") for r in records)}
     assert set(items) == set(links)  # every item, though one page failed in our code
     assert "First page." in (items["fine1"].page_html or "")

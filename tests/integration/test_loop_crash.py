@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import subprocess
 import uuid
@@ -12,8 +11,8 @@ from services.core.admin import create_topic
 from services.core.testing import produce, read_topic, unique_topic
 
 from .conftest import PYTHON, service_env
-from .reliability import written
-from .test_loop_exactly_once import N, assert_exactly_once_in_order, records
+from .relaying import N, assert_exactly_once_in_order, records
+from .reliability import kill_once_written
 
 KILL_AT = (1_500, 4_000, 7_000)  # output records written (committed or not) at each kill
 
@@ -23,9 +22,7 @@ def start_relay(
 ) -> subprocess.Popen[bytes]:
     env = service_env(
         bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
+        prefix=prefix,
         NEWSWIRE_BATCH_MAX_RECORDS="100",
     )
     with log.open("ab") as out:
@@ -46,20 +43,15 @@ async def test_sigkill_at_several_points_loses_and_duplicates_nothing(
     await create_topic(kafka_bootstrap, target, 3)
     await produce(kafka_bootstrap, source, records())
     log = tmp_path / "relay.log"
-    kills = 0
     for threshold in KILL_AT:
-        proc = start_relay(kafka_bootstrap, source, target, prefix, log)
-        try:
-            deadline = asyncio.get_running_loop().time() + 120
-            while await written(kafka_bootstrap, target) < threshold:
-                assert proc.poll() is None, f"relay exited early:\n{log.read_text()[-3000:]}"
-                assert asyncio.get_running_loop().time() < deadline, log.read_text()[-3000:]
-                await asyncio.sleep(0.02)
-        finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-        kills += 1
-    assert kills == len(KILL_AT)
+        await kill_once_written(
+            lambda: start_relay(kafka_bootstrap, source, target, prefix, log),
+            kafka_bootstrap,
+            target,
+            threshold,
+            log,
+            timeout_s=120,
+        )
     committed_so_far = await read_topic(kafka_bootstrap, target)
     assert 0 < len(committed_so_far) < N, "the kills must land mid-stream"
 

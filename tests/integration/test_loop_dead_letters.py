@@ -8,13 +8,19 @@ from pydantic import BaseModel
 
 from services.core.admin import create_topic
 from services.core.errors import TransformError
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
 from services.core.records import DeadLetter
-from services.core.testing import produce, read_topic, unique_topic
+from services.core.testing import (
+    loop_config,
+    metric_value,
+    produce,
+    read_topic,
+    running,
+    unique_topic,
+    wait_until,
+)
 from services.core.transform import Produce, Record, model_transform
-
-from .conftest import running, wait_until
 
 
 class Number(BaseModel):
@@ -40,19 +46,13 @@ async def test_failures_go_to_the_dead_letter_topic_with_error_headers(
     metrics = Metrics()
     loop = StreamLoop(
         kafka_bootstrap,
-        LoopConfig(
-            service="checker",
-            input_topics=(source,),
-            dead_letter_topic=dlq,
-            group_id=f"g-{source}",
-            transactional_id_prefix=f"t-{source}",
-        ),
+        loop_config("checker", source, source),  # dead letters to <source>.dlq
         model_transform(Number, reject_multiples_of_seven, source="/test"),
         metrics,
     )
     async with running(loop):
         await wait_until(
-            lambda: metrics.consumed.labels("checker", source)._value.get() >= 203,
+            lambda: metric_value(metrics.consumed.labels("checker", source)) >= 203,
             what="all records consumed",
         )
     sevens = {n for n in range(1, 201) if n % 7 == 0}
@@ -84,9 +84,9 @@ async def test_failures_go_to_the_dead_letter_topic_with_error_headers(
         )
     for key in (b"p1", b"p2", b"p3"):
         assert by_key[key].header("newswire_error_stage") == "decode"
-    assert metrics.dead_lettered.labels(
-        "checker", source, "transform", "TransformError"
-    )._value.get() == len(sevens)
+    assert metric_value(
+        metrics.dead_lettered.labels("checker", source, "transform", "TransformError")
+    ) == len(sevens)
     assert (
-        metrics.dead_lettered.labels("checker", source, "decode", "DecodeError")._value.get() == 3
+        metric_value(metrics.dead_lettered.labels("checker", source, "decode", "DecodeError")) == 3
     )

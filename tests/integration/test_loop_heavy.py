@@ -7,12 +7,18 @@ import time
 from pydantic import BaseModel
 
 from services.core.admin import create_topic
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
-from services.core.testing import produce, read_topic, unique_topic
+from services.core.testing import (
+    loop_config,
+    metric_value,
+    produce,
+    read_topic,
+    running,
+    unique_topic,
+    wait_until,
+)
 from services.core.transform import Produce, Record, model_transform
-
-from .conftest import running, wait_until
 
 SESSION_TIMEOUT_S = 10  # aiokafka's default
 
@@ -36,23 +42,16 @@ async def test_heavy_batches_do_not_cost_the_group_membership(kafka_bootstrap: s
     metrics = Metrics()
     loop = StreamLoop(
         kafka_bootstrap,
-        LoopConfig(
-            service="heavy",
-            input_topics=(source,),
-            dead_letter_topic=source + ".dlq",
-            group_id=f"g-{source}",
-            transactional_id_prefix=f"t-{source}",
-            batch_max_records=1000,
-        ),
+        loop_config("heavy", source, source, batch_max_records=1000),
         model_transform(Doc, burn, source="/test"),
         metrics,
     )
     async with running(loop):
         await wait_until(
-            lambda: metrics.consumed.labels("heavy", source)._value.get() >= n, 120, "all"
+            lambda: metric_value(metrics.consumed.labels("heavy", source)) >= n, 120, "all"
         )
     assert n * 0.03 > SESSION_TIMEOUT_S
-    fenced = metrics.transactions.labels("heavy", "fenced")._value.get()
+    fenced = metric_value(metrics.transactions.labels("heavy", "fenced"))
     assert fenced == 0
     out = await read_topic(kafka_bootstrap, source + ".out", expect=n)
     assert sorted(int(r.key or b"-1") for r in out) == list(range(n))

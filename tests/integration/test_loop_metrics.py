@@ -7,16 +7,21 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.core.admin import create_topic
 from services.core.http import HealthServer
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
-from services.core.testing import produce, unique_topic
+from services.core.testing import (
+    loop_config,
+    loop_topics,
+    metric_value,
+    produce,
+    running,
+    wait_until,
+)
 from services.core.transform import Outcome, Record
 from services.relay.transform import Relay
 
-from .conftest import running, wait_until
-from .test_loop_exactly_once import records, relay_loop
+from .relaying import records, relay_loop
 
 
 def sample(text: str, name: str, **labels: str) -> float | None:
@@ -27,9 +32,7 @@ def sample(text: str, name: str, **labels: str) -> float | None:
 
 
 async def test_metrics_and_readiness(kafka_bootstrap: str) -> None:
-    source, target = unique_topic("m-in"), unique_topic("m-out")
-    for topic in (source, target, f"{target}.dlq"):
-        await create_topic(kafka_bootstrap, topic, 3)
+    source, target = await loop_topics(kafka_bootstrap, "m")
     n = 1_234
     await produce(kafka_bootstrap, source, records(n))
     metrics = Metrics()
@@ -38,14 +41,14 @@ async def test_metrics_and_readiness(kafka_bootstrap: str) -> None:
     server.add_check("relay", lambda: loop.ready)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url) as http:
+        async with httpx.AsyncClient(base_url=server.url()) as http:
             before = await http.get("/readyz")
             assert before.status_code == 503 and before.json()["checks"] == {"relay": False}
             async with running(loop):
                 await wait_until(lambda: loop.ready, what="partitions assigned")
                 assert (await http.get("/readyz")).status_code == 200
                 await wait_until(
-                    lambda: metrics.consumed.labels("relay", source)._value.get() >= n,
+                    lambda: metric_value(metrics.consumed.labels("relay", source)) >= n,
                     what="all consumed",
                 )
                 await asyncio.sleep(0.5)  # one more poll updates the lag gauges
@@ -82,28 +85,19 @@ class Gated:
         self.held = asyncio.Event()
 
     async def __call__(self, batch: Sequence[Record]) -> Sequence[Outcome]:
-        if self.metrics.consumed.labels("relay", self.source)._value.get() > 0:
+        if metric_value(self.metrics.consumed.labels("relay", self.source)) > 0:
             self.held.set()
             await self.gate.wait()
         return await self.inner(batch)
 
 
 async def test_lag_is_what_remains_to_process(kafka_bootstrap: str) -> None:
-    source, target = unique_topic("lag-in"), unique_topic("lag-out")
-    for topic in (source, target, f"{target}.dlq"):
-        await create_topic(kafka_bootstrap, topic, 3)
+    source, target = await loop_topics(kafka_bootstrap, "lag")
     n = 3_000
     await produce(kafka_bootstrap, source, records(n))
     metrics = Metrics()
     gated = Gated(target, metrics, source)
-    config = LoopConfig(
-        service="relay",
-        input_topics=(source,),
-        dead_letter_topic=f"{target}.dlq",
-        group_id=f"g-{target}",
-        transactional_id_prefix=f"t-{target}",
-        batch_max_records=100,
-    )
+    config = loop_config("relay", source, target, batch_max_records=100)
     loop = StreamLoop(kafka_bootstrap, config, gated, metrics)
 
     def lag() -> float:
@@ -113,11 +107,11 @@ async def test_lag_is_what_remains_to_process(kafka_bootstrap: str) -> None:
     async with running(loop):
         try:
             await asyncio.wait_for(gated.held.wait(), 60)
-            consumed = metrics.consumed.labels("relay", source)._value.get()
+            consumed = metric_value(metrics.consumed.labels("relay", source))
             assert 0 < consumed < n
             # Held: nothing more is committed, and the gauges settle on what is left.
             await wait_until(lambda: lag() == n - consumed, 10, f"lag {n - consumed}")
-            assert metrics.consumed.labels("relay", source)._value.get() == consumed
+            assert metric_value(metrics.consumed.labels("relay", source)) == consumed
         finally:
             gated.gate.set()
         await wait_until(lambda: lag() == 0, 60, "lag 0 once everything is processed")

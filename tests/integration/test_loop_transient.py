@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.core.admin import create_topic
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.clients import as_clients
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
 from services.core.retry import Backoff
-from services.core.testing import produce, read_topic, unique_topic
+from services.core.testing import (
+    loop_config,
+    metric_value,
+    produce,
+    read_topic,
+    running,
+    unique_topic,
+    wait_until,
+)
 from services.relay.transform import Relay
 
-from .conftest import running, wait_until
-from .test_loop_exactly_once import assert_exactly_once_in_order, records
+from .relaying import assert_exactly_once_in_order, records
 
 
 def errors(metrics: Metrics) -> float:
@@ -30,26 +40,18 @@ async def test_missing_output_topic_is_retried_until_it_exists(kafka_bootstrap: 
     await produce(kafka_bootstrap, source, records(n))
     metrics = Metrics()
     loop = StreamLoop(
-        kafka_bootstrap,
-        LoopConfig(
-            service="relay",
-            input_topics=(source,),
-            dead_letter_topic=f"{target}.dlq",
-            group_id=f"g-{target}",
-            transactional_id_prefix=f"t-{target}",
-            request_timeout_ms=2_000,
-            backoff=Backoff(base_s=0.1, cap_s=0.5),
-        ),
+        replace(as_clients(kafka_bootstrap), request_timeout_ms=2_000),
+        loop_config("relay", source, target, backoff=Backoff(base_s=0.1, cap_s=0.5)),
         Relay(target),
         metrics,
     )
     async with running(loop):
         await wait_until(lambda: errors(metrics) >= 2, 60, "retried broker errors")
-        assert metrics.consumed.labels("relay", source)._value.get() == 0
+        assert metric_value(metrics.consumed.labels("relay", source)) == 0
         assert not loop.ready  # /readyz reports the broker trouble
         await create_topic(kafka_bootstrap, target, 3)
         await wait_until(
-            lambda: metrics.consumed.labels("relay", source)._value.get() >= n, 120, "recovery"
+            lambda: metric_value(metrics.consumed.labels("relay", source)) >= n, 120, "recovery"
         )
         assert loop.ready
     assert_exactly_once_in_order(await read_topic(kafka_bootstrap, target, expect=n), n)

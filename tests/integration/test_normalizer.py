@@ -9,11 +9,9 @@ from services.core.admin import ensure_topics
 from services.core.metrics import Metrics
 from services.core.records import Article, DeadLetter, RawItem, Source, Timestamp
 from services.core.settings import Settings
-from services.core.testing import produce, read_topic
+from services.core.testing import metric_value, produce, read_topic, running, wait_until
 from services.core.topics import ALL_TOPICS
 from services.normalizer.service import build
-
-from .conftest import running, wait_until
 
 NOW = datetime(2024, 10, 22, 12, tzinfo=UTC)
 STORY = " ".join(
@@ -39,7 +37,7 @@ async def normalize_all(settings: Settings, n: int) -> None:
     async with running(loop):
         await wait_until(
             lambda: (
-                metrics.consumed.labels("normalizer", f"{settings.topic_prefix}.raw")._value.get()
+                metric_value(metrics.consumed.labels("normalizer", f"{settings.topic_prefix}.raw"))
                 >= n
             ),
             60,

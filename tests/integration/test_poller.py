@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from services.core.testing import Reply, Request, WebServer
 from services.ingester.feedlist import FeedSpec
-from services.ingester.poller import PollPolicy, initial_state, poll_feed
-from services.ingester.schedule import Backoff, Bounds
+from services.ingester.poller import initial_state, poll_feed
 
-from .fetching import fetcher
-from .webserver import Reply, Request, WebServer
-
-NOW = datetime(2024, 10, 22, 12, tzinfo=UTC)
-POLICY = PollPolicy(bounds=Bounds(300, 6 * 3600), backoff=Backoff(base_s=60, cap_s=3600))
-
-
-def rss(*titles: str, ttl: int | None = None) -> bytes:
-    items = "".join(f"<item><guid>{t}</guid><title>{t}</title></item>" for t in titles)
-    extra = f"<ttl>{ttl}</ttl>" if ttl else ""
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{extra}{items}</channel></rss>'.encode()
+from .fetching import NOW, POLICY, fetcher, rss
 
 
 async def test_new_items_then_304_then_a_revision(web: WebServer) -> None:

@@ -45,8 +45,7 @@ async def test_prometheus_scrapes_the_pipeline(kafka_bootstrap: str, tmp_path: P
     prefix = f"prom{uuid.uuid4().hex[:6]}"
     env = service_env(
         kafka_bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
+        prefix=prefix,
         NEWSWIRE_HTTP_PORT=str(metrics_port),
         NEWSWIRE_SEEDS_DIR=str(seeds),
         NEWSWIRE_EXAMPLE_FEEDS="false",

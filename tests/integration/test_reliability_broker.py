@@ -23,8 +23,7 @@ from services.core.topics import ALL_TOPICS
 from tests.conftest import kafka_script
 
 from .conftest import PYTHON, service_env
-from .reliability import tail
-from .test_reliability_crash import raw
+from .reliability import raw, tail
 
 N = 400
 
@@ -79,8 +78,7 @@ async def test_broker_restart_under_load(own_broker: dict[str, str], tmp_path: P
     port = free_port()
     env = service_env(
         bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
+        prefix=prefix,
         NEWSWIRE_HTTP_PORT=str(port),
         NEWSWIRE_BATCH_MAX_RECORDS="5",
     )

@@ -20,9 +20,9 @@ from services.core.records import Article, Enrichment, RawItem
 from services.core.testing import Consumed, produce
 from services.core.topics import ALL_TOPICS
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
-from .reliability import KILLS, Trial, finish_and_check, kill_and_restart
+from .reliability import KILLS, Trial, finish_and_check, kill_and_restart, raw
 
 SEED = int(os.environ.get("NEWSWIRE_CRASH_SEED", str(int(time.time()))))
 
@@ -36,20 +36,6 @@ async def topics(bootstrap: str, stem: str) -> str:
     prefix = f"{stem}{uuid.uuid4().hex[:6]}"
     await ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, partitions=3)
     return prefix
-
-
-def raw(i: int, revision: int) -> RawItem:
-    base = seed_article()
-    return base.model_copy(
-        update={
-            "item_id": f"item{i:04d}",
-            "revision": revision,
-            "link": f"https://news.example.org/story/{i}",
-            "content_text": f"Story {i}, version {revision}. The mayor said that road {i} is shut.",
-            "content_hash": f"{i}-{revision}",
-            "page_html": None,
-        }
-    )
 
 
 def article(i: int, revision: int) -> Article:

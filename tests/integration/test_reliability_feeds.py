@@ -14,12 +14,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from services.core.testing import Reply, Request, WebServer
 from services.ingester.feedlist import FeedSpec
 from services.ingester.poller import PollOutcome, initial_state, poll_feed
 
-from .fetching import fetcher
-from .test_poller import NOW, POLICY, rss
-from .webserver import Reply, Request, WebServer
+from .fetching import NOW, POLICY, fetcher, rss
 
 CAP = 1024 * 1024
 LAUGHS = (

@@ -14,14 +14,12 @@ from services.core.admin import ensure_topics
 from services.core.metrics import Metrics
 from services.core.records import DeadLetter
 from services.core.settings import Settings
-from services.core.testing import produce, read_topic
+from services.core.testing import metric_value, produce, read_topic, running, wait_until
 from services.core.topics import ALL_TOPICS
 from services.enricher.service import build as build_enricher
 from services.normalizer.service import build as build_normalizer
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
-
-from .conftest import running, wait_until
+from tests.conftest import seed_article
 
 GOOD = 12
 Pairs = list[tuple[bytes | None, bytes | None]]
@@ -111,7 +109,7 @@ async def test_every_kind_of_poison_is_dead_lettered_and_the_stream_goes_on(
     consumed = metrics.consumed.labels(service, f"{prefix}.{source}")
     async with running(loop):
         await wait_until(
-            lambda: consumed._value.get() >= len(records), timeout_s=120, what="all consumed"
+            lambda: metric_value(consumed) >= len(records), timeout_s=120, what="all consumed"
         )
     out = await read_topic(kafka_bootstrap, f"{prefix}.{target}", expect=len(valid))
     produced = sorted(json.loads(r.value or b"{}")[key] for r in out)

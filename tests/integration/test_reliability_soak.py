@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from services.core.admin import ensure_topics
+from services.core.testing import Reply, Request, WebServer, written
 from services.core.topics import ALL_TOPICS
 
 from .conftest import PYTHON, service_env
-from .reliability import tail, written
-from .webserver import Reply, Request, WebServer
+from .reliability import tail
 
 FEEDS = 10
 ITEMS_PER_POLL = 4
@@ -84,9 +84,7 @@ async def test_memory_stays_flat(
     (tmp_path / "seeds").mkdir()
     env = service_env(
         kafka_bootstrap,
-        NEWSWIRE_TOPIC_PREFIX=prefix,
-        NEWSWIRE_GROUP_PREFIX=prefix,
-        NEWSWIRE_HTTP_PORT="0",
+        prefix=prefix,
         NEWSWIRE_FEEDS_FILE=str(feeds),
         NEWSWIRE_SEEDS_DIR=str(tmp_path / "seeds"),
         NEWSWIRE_FEED_MIN_INTERVAL_S="2",

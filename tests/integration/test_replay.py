@@ -13,11 +13,11 @@ from services.core.admin import TopicLayout, create_layout, create_topic
 from services.core.errors import TransformError
 from services.core.loop import LoopConfig, StreamLoop
 from services.core.metrics import Metrics
-from services.core.testing import produce, read_topic
+from services.core.testing import produce, read_topic, running, wait_until
 from services.core.topics import ALL_TOPICS, REPLAYED, dead_letter_topic
 from services.core.transform import Emit, Failure, Outcome, Output, Record
 
-from .conftest import PYTHON, running, service_env, wait_until
+from .conftest import PYTHON, service_env
 
 SERVICE = "checker"
 
@@ -40,7 +40,7 @@ class Fussy:
 
 
 def deadletters(bootstrap: str, prefix: str, *args: str) -> str:
-    env = service_env(bootstrap, NEWSWIRE_TOPIC_PREFIX=prefix, NEWSWIRE_GROUP_PREFIX=prefix)
+    env = service_env(bootstrap, prefix)
     done = subprocess.run(
         [PYTHON, "-m", "services", "deadletters", *args],
         env=env,

@@ -18,15 +18,15 @@ import pytest
 
 from services.core.admin import create_topic
 from services.core.clients import KafkaClients, kafka_clients
-from services.core.loop import LoopConfig, StreamLoop
+from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
 from services.core.records import Article, AttributedClaim, Enrichment, RawItem
 from services.core.settings import Settings
-from services.core.testing import produce, read_topic
+from services.core.testing import loop_config, produce, read_topic, running, wait_until
 from services.relay.transform import Relay
 from tests.conftest import SEED, SecuredBroker
 
-from .conftest import PYTHON, run_once, running, service_env, wait_until
+from .conftest import PYTHON, run_once, service_env
 
 ERROR_BOUND_S = 20.0
 """A misconfigured client gives up within this (NEWSWIRE_KAFKA_START_TIMEOUT_S is 10)."""
@@ -85,13 +85,7 @@ async def test_a_mutual_tls_client_relays_exactly_once(secured_kafka: SecuredBro
     for topic in (source, target, f"{target}.dlq"):
         await create_topic(kafka, topic, 3)
     sent = await produce(kafka, source, [(str(n).encode(), b"v%d" % n) for n in range(500)])
-    config = LoopConfig(
-        service="relay",
-        input_topics=(source,),
-        dead_letter_topic=f"{target}.dlq",
-        group_id=f"mtls-{target}",
-        transactional_id_prefix=f"mtls-{target}",
-    )
+    config = loop_config("relay", source, target)
     metrics = Metrics()
     async with running(StreamLoop(kafka, config, Relay(target), metrics)):
         await wait_until(

@@ -8,7 +8,7 @@ from functools import lru_cache
 from services.core.records import Article, Claim
 from services.enricher.analysis import Analysis, analyse
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
 
 @lru_cache(maxsize=1)

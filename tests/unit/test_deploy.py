@@ -83,15 +83,12 @@ def test_prometheus_finds_every_replica_of_each_service_on_its_port() -> None:
     assert relabel["target_label"] == "component"
 
 
-def test_the_dashboard_queries_only_exported_metrics() -> None:
+def test_the_dashboard_queries_only_exported_metrics(exported: set[str]) -> None:
     import json
-
-    from tests.unit.test_prometheus import exported_metrics
 
     dashboard = json.loads(
         (ROOT / "deploy" / "grafana" / "dashboards" / "newswire.json").read_text()
     )
-    exported = exported_metrics()
     queried = {
         name
         for panel in dashboard["panels"]

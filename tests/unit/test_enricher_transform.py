@@ -14,7 +14,7 @@ from services.enricher import workers as enricher_workers
 from services.enricher.transform import Enrich, EnrichTransform
 from services.enricher.workers import AnalysisWorkers
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
 PREFIX = "t"
 ENRICHED_T, ENTITIES_T, CLAIMS_T = (t.full_name(PREFIX) for t in (ENRICHED, ENTITIES, CLAIMS))
@@ -73,10 +73,10 @@ async def test_an_article_whose_analysis_fails_is_routed_alone(
 ) -> None:
     real = enricher_workers.analyse_doc
 
-    def fragile(doc: Any, title: str = "", embeds: Any = ()) -> Any:
+    def fragile(doc: Any, title: str = "", embeds: Any = (), max_chars: int = 10**6) -> Any:
         if "explode" in doc.text:
             raise ValueError("cannot analyse this one")
-        return real(doc, title, embeds)
+        return real(doc, title, embeds, max_chars)
 
     monkeypatch.setattr(enricher_workers, "analyse_doc", fragile)
     texts = ["Officials said it rained.", "This will explode.", "Police said it snowed."]

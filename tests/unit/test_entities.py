@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.enricher.entities import extract_entities
 from services.normalizer.transform import normalize
-from tests.unit.test_normalizer import seed_article
+from tests.conftest import seed_article
 
 
 def test_seed_article_entities() -> None:

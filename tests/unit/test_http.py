@@ -14,8 +14,9 @@ async def test_routes() -> None:
     server.add_check("loop", lambda: ready["value"])
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url) as client:
-            assert (await client.get("/healthz")).status_code == 200
+        async with httpx.AsyncClient(base_url=server.url()) as client:
+            health = await client.get("/healthz")
+            assert health.status_code == 200 and health.headers["connection"] == "close"
             r = await client.get("/readyz")
             assert r.status_code == 503 and r.json() == {"ready": False, "checks": {"loop": False}}
             ready["value"] = True
@@ -30,7 +31,7 @@ async def test_routes() -> None:
 
 
 async def test_not_ready_without_checks_or_when_a_check_raises() -> None:
-    server = HealthServer(CollectorRegistry())
+    server = HealthServer(CollectorRegistry(), "127.0.0.1", 0)
     assert server.readiness() == (False, {})
     server.add_check("broken", lambda: 1 / 0 > 0)
     assert server.readiness() == (False, {"broken": False})

@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.core.records import RawItem, Source, SourceState, Timestamp
-from services.ingester.files import read_seed, seed_items
+from services.core.records import RawItem, Source, Timestamp
 from services.normalizer.canonical import canonical_url
 from services.normalizer.embeds import cut_embeds
 from services.normalizer.language import detect_language
 from services.normalizer.litter import remove_litter
 from services.normalizer.transform import normalize
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, seed_article
 
 NOW = datetime(2024, 10, 23, tzinfo=UTC)
 
@@ -114,12 +113,6 @@ def test_language() -> None:
         == "fr"
     )
     assert detect_language("Ja") is None
-
-
-def seed_article() -> RawItem:
-    seed = read_seed(SEED.parent, SEED)
-    [item] = seed_items(seed, SourceState(source_id="s", kind="file", uri=SEED.name), NOW).items
-    return item
 
 
 def test_the_seed_article() -> None:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from services.core.records import RawItem, Source, SourceState
-from services.core.transform import MAX_RECORD_BYTES, Output, encoded_size
+from services.core.settings import DEFAULTS
+from services.core.transform import Output, encoded_size
 from services.core.urls import http_url
 from services.ingester.items import FetchContext, raw_items
 from services.ingester.parsers import parse_feed
@@ -192,7 +193,7 @@ def test_an_oversized_page_is_cut_to_fit_and_a_too_large_item_is_refused() -> No
     big = raw_with_page("https://news.example/a", "https://news.example/a")
     big = big.model_copy(update={"page_html": "<p>" + 'é"<\\' * 400_000 + "</p>"})
     fit = fitted(big, _encode)
-    assert fit.output is not None and encoded_size(fit.output) <= MAX_RECORD_BYTES
+    assert fit.output is not None and encoded_size(fit.output) <= DEFAULTS.max_record_bytes
     assert fit.note and "page_html cut" in fit.note
     kept = RawItem.model_validate_json(fit.output.value).page_html or ""
     assert len(kept) > 100_000 and (big.page_html or "").startswith(kept)

@@ -14,7 +14,8 @@ import pytest
 
 from services.ingester import files
 from services.ingester.seeds import SeedChange, SeedFolder
-from tests.unit.test_seeds import Memory, settle
+
+from .seedscan import Memory, settle
 
 
 def errors(folder: Path) -> dict[str, str]:

@@ -13,7 +13,8 @@ from services.core.errors import ConfigurationError
 from services.ingester.opml import parse_opml
 from services.ingester.parsers import FeedParseError, parse_feed
 from services.ingester.seeds import SeedFolder
-from tests.unit.test_seeds import Memory, settle
+
+from .seedscan import Memory, settle
 
 # One entity of 5,000 characters referenced 10,000 times: 57 KB that a parser which
 # expands it turns into 50 million characters.

@@ -32,6 +32,18 @@ class Stage(Protocol):
         ...
 
 
+class Inflater(Protocol):
+    """What a zlib decompression object offers (zlib names no public type for it)."""
+
+    @property
+    def unconsumed_tail(self) -> bytes: ...
+    @property
+    def unused_data(self) -> bytes: ...
+    @property
+    def eof(self) -> bool: ...
+    def decompress(self, data: bytes, max_length: int = 0, /) -> bytes: ...
+
+
 class Identity:
     def feed(self, data: bytes) -> Iterator[bytes]:
         for start in range(0, len(data), STEP):
@@ -44,11 +56,11 @@ class Zlib:
     def __init__(self, gzip: bool) -> None:
         self.gzip = gzip
         self.name = "gzip" if gzip else "deflate"
-        self.d: zlib._Decompress | None = None
+        self.d: Inflater | None = None
         self.head = b""
         self.done = False
 
-    def _start(self, data: bytes) -> zlib._Decompress:
+    def _start(self, data: bytes) -> Inflater:
         if self.gzip:
             return zlib.decompressobj(16 + zlib.MAX_WBITS)
         cmf_flg = int.from_bytes(data[:2], "big")

@@ -74,9 +74,13 @@ def _env_proxies() -> dict[str, URL]:
     return found
 
 
-def _text_header(value: str | None, limit: int = MAX_CONTENT_TYPE) -> str | None:
+def _text_header(value: str | None) -> str | None:
     """A header value kept as metadata: visible ASCII only, else None."""
-    if value is None or len(value) > limit or not (value.isascii() and value.isprintable()):
+    if (
+        value is None
+        or len(value) > MAX_CONTENT_TYPE
+        or not (value.isascii() and value.isprintable())
+    ):
         return None
     return value.strip() or None
 

@@ -21,8 +21,8 @@ class _Host:
 
 @dataclass
 class HostGate:
-    per_host: int = 2
-    min_interval_s: float = 1.0
+    per_host: int
+    min_interval_s: float
     clock: Callable[[], float] = time.monotonic
     _hosts: dict[str, _Host] = field(default_factory=dict)
 

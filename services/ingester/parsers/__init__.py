@@ -6,6 +6,7 @@ whatever the bytes: the parsers' own failures on a document are that error too.
 
 from __future__ import annotations
 
+from ...core.settings import DEFAULTS
 from .errors import FeedParseError
 from .jsonfeed import is_version, parse_json_feed
 from .jsonscan import JsonError, feed_parts
@@ -13,7 +14,6 @@ from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, reject
 from .xmlfeed import parse_xml
 
 __all__ = [
-    "MAX_ITEMS",
     "FeedParseError",
     "ParsedEnclosure",
     "ParsedFeed",
@@ -24,10 +24,6 @@ __all__ = [
     "rejected",
 ]
 
-MAX_ITEMS = 1000
-"""Entries of one document kept, at most (feeds list the newest first); the rest is a
-recorded problem, not a flood of old items."""
-
 
 def _is_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
@@ -37,9 +33,11 @@ def parse_feed(
     body: bytes,
     *,
     content_type: str | None = None,
-    max_items: int = MAX_ITEMS,
+    max_items: int = DEFAULTS.feed_max_items,
 ) -> ParsedFeed:
-    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``.
+    """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``. Of its
+    entries, the first ``max_items`` are kept (feeds list the newest first); the rest is a
+    recorded problem, not a flood of old items.
 
     Nothing read depends on where the document came from: relative URLs stay as written
     (resolved against ``xml:base`` only), for the adapter to resolve."""

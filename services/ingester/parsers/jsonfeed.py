@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...core.settings import DEFAULTS
 from .dates import read_date
 from .errors import FeedParseError
 from .fields import language, text, text_to_html
@@ -174,7 +175,7 @@ def _items(
     return items, refused
 
 
-def parse_json_feed(body: bytes, *, max_items: int = 1000) -> ParsedFeed:
+def parse_json_feed(body: bytes, *, max_items: int = DEFAULTS.feed_max_items) -> ParsedFeed:
     try:
         parts = feed_parts(body.decode("utf-8-sig"), max_items)
     except UnicodeDecodeError as exc:

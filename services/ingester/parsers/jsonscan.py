@@ -24,15 +24,15 @@ class JsonError(ValueError):
     """The document is not JSON, nests too deep, or is not the object expected."""
 
 
-def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    """Raise ``JsonError`` if arrays and objects nest deeper than ``limit``."""
+def check_depth(text: str) -> None:
+    """Raise ``JsonError`` if arrays and objects nest deeper than ``MAX_DEPTH``."""
     depth = 0
     for match in _TOKENS.finditer(text):
         char = text[match.start()]
         if char in "[{":
             depth += 1
-            if depth > limit:
-                raise JsonError(f"nested deeper than {limit} levels: refused")
+            if depth > MAX_DEPTH:
+                raise JsonError(f"nested deeper than {MAX_DEPTH} levels: refused")
         elif char in "]}":
             depth -= 1
 
