@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.core.testing import Reply, WebServer, wait_until
 from services.ingester.feedlist import FeedSpec
 
-from .conftest import wait_until
-from .test_ingester import ingesting, make_settings, raw_items, sample
-from .webserver import Reply, WebServer
+from .ingesting import ingesting, make_settings, raw_items, sample
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
