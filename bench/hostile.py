@@ -51,7 +51,7 @@ def rss(doctype: str = "", description: str = "Body.", declaration: str = "") ->
 
 def feed_outcome(body: bytes) -> str:
     try:
-        feed = parse_feed(body, url="https://news.example/feed")
+        feed = parse_feed(body)
     except FeedParseError as exc:
         return f"refused: {str(exc)[:44]}"
     state = SourceState(source_id="s", kind="feed", uri="https://news.example/feed")

@@ -130,11 +130,15 @@ def intake_dead_letter(
     service: str,
     topic: str,
     now: datetime,
+    version: str,
     key: str | None = None,
 ) -> Output:
     """The dead-letter record for something read from outside Kafka (a file, a feed, one
     item of either) that could not be taken in. Key: ``key`` (an item's identity in its
-    source), else the URI; ``ce_id``: the URI, the key and the time."""
+    source), else the URI; ``ce_id``: the URI, the key and ``version``, which names what
+    failed as it was (a file's size and time, an entry's content hash, an item's
+    revision): a transaction retried writes the same dead letter, with the same id, and
+    only a changed input a new one."""
     uri, key = well_formed(uri), well_formed(key) if key else None
     letter = DeadLetter(
         service=service,
@@ -145,7 +149,7 @@ def intake_dead_letter(
         original_key=key,
         failed_at=now,
     )
-    event_id = f"{uri}#{key}@{now.isoformat()}" if key else f"{uri}@{now.isoformat()}"
+    event_id = f"{uri}#{key}@{version}" if key else f"{uri}@{version}"
     return Output(
         topic=topic,
         key=(key or uri).encode(),

@@ -1,11 +1,17 @@
 """From a parsed feed item to a raw item: stable identity, revisions, safe output.
 
 The one adapter of every format. An item's identity (its key) and its content hash come
-from what the feed said (lone surrogates replaced, nothing else changed), so that they do
-not move when the output rules do; what is written is made safe: the link, the enclosures
-and the URLs inside its HTML only when they are http(s) (resolved and in one spelling,
-``core.urls``), its HTML through the one sanitizer (``sanitize``). What is dropped is a
-recorded problem of the feed.
+from what the parser read (lone surrogates replaced, nothing else changed), so that they
+do not move when the output rules do, nor with the URL the feed was fetched from; what is
+written is made safe: the link, the enclosures and the URLs inside its HTML only when
+they are http(s) (resolved and in one spelling, ``core.urls``), its HTML through the one
+sanitizer (``sanitize``). What is dropped is a recorded problem of the feed.
+
+A document gives one item per identity (``identity``): copies of an entry are one item.
+Relative URLs resolve against the base the document gives itself
+(JSON Feed's ``feed_url``), else the URL it was fetched from, else the feed's own link (a
+file of the seeds folder); a summary's or content's ``xml:base`` wins inside it. A date
+more than a day after the fetch is recorded as a problem and kept only as written.
 
 Adapting one item is a boundary: whatever fails on it (a bug of ours included) makes it a
 ``RejectedItem``, remembered like an item so that it is reported once, and the feed's other
@@ -15,9 +21,9 @@ items go on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from ..core.ids import content_hash, stable_id
+from ..core.ids import stable_id
 from ..core.records import (
     Enclosure,
     HttpMeta,
@@ -30,21 +36,9 @@ from ..core.records import (
 )
 from ..core.strings import well_formed, well_formed_or_none
 from ..core.urls import http_url
+from .identity import distinct, item_hash, item_key
 from .parsers import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 from .sanitize import sanitize_html
-
-
-def item_key(item: ParsedItem) -> str:
-    """The identity of an item in its feed: the GUID, else the link, else title and date."""
-    if item.guid:
-        return "guid:" + item.guid.strip()
-    if item.link:
-        return "link:" + item.link.strip()
-    return "hash:" + stable_id(item.title or "", item.published_raw or "", length=24)
-
-
-def item_hash(item: ParsedItem) -> str:
-    return content_hash(item.title, item.link, item.summary_html, item.content_html)
 
 
 @dataclass
@@ -53,6 +47,8 @@ class Counts:
     revised: int = 0
     unchanged: int = 0
     rejected: int = 0
+    repeated: int = 0
+    """Entries that repeat the identity of another entry of the document (one is kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +57,7 @@ class FetchContext:
     fetched_at: datetime
     http: HttpMeta | None
     base: str | None = None
-    """What relative URLs of the document resolve against (the URL it was fetched from)."""
+    """The URL the document was fetched from (None for a file of the seeds folder)."""
 
 
 @dataclass
@@ -92,11 +88,37 @@ def well_formed_item(item: ParsedItem) -> ParsedItem:
         ],
         published_raw=well_formed_or_none(item.published_raw),
         updated_raw=well_formed_or_none(item.updated_raw),
+        summary_base=well_formed_or_none(item.summary_base),
+        content_base=well_formed_or_none(item.content_base),
     )
+
+
+FUTURE_SLACK = timedelta(days=1)
+"""How far after the fetch a date may be (clocks and zones are wrong by hours) before
+it is taken for an error."""
 
 
 def _shown(url: str) -> str:
     return repr(url[:80] + ("..." if len(url) > 80 else ""))
+
+
+def document_base(feed: ParsedFeed, fetched_from: str | None) -> str | None:
+    """What relative URLs of a document resolve against: the base it gives itself (JSON
+    Feed's ``feed_url``), else the URL it was fetched from, else the feed's own link."""
+    own = http_url(feed.base, fetched_from) if feed.base else None
+    return own or fetched_from or http_url(feed.link)
+
+
+def _timestamp(
+    raw: str | None, utc: datetime | None, what: str, key: str, context: FetchContext,
+    problems: list[str],
+) -> Timestamp:  # fmt: skip
+    if utc is not None and utc > context.fetched_at + FUTURE_SLACK:
+        problems.append(
+            f"{_shown(key)}: {what} date {_shown(raw or '')} is in the future: kept as written only"
+        )
+        utc = None
+    return Timestamp(raw=raw, utc=utc)
 
 
 def _raw_item(
@@ -109,17 +131,20 @@ def _raw_item(
     context: FetchContext,
     problems: list[str],
 ) -> RawItem:
-    link = http_url(item.link, context.base)
+    base = document_base(feed, context.base)
+    link = http_url(item.link, base)
     if item.link and link is None:
         problems.append(f"item link {_shown(item.link)} is not an http(s) URL: dropped")
     enclosures = []
     for e in item.enclosures:
-        url = http_url(e.url, link or context.base)
+        url = http_url(e.url, link or base)
         if url is None:
             problems.append(f"enclosure {_shown(e.url)} is not an http(s) URL: dropped")
         else:
             enclosures.append(Enclosure(url=url, type=e.type, length=e.length))
-    base = link or context.base
+    around = link or base
+    summary_base = http_url(item.summary_base, base) if item.summary_base else around
+    content_base = http_url(item.content_base, base) if item.content_base else around
     return RawItem(
         item_id=stable_id("item", state.source_id, key),
         revision=seen.revision,
@@ -128,13 +153,16 @@ def _raw_item(
         format=feed.format,
         link=link,
         title=item.title,
-        summary_html=sanitize_html(item.summary_html, base),
-        content_html=sanitize_html(item.content_html, base),
+        summary_html=sanitize_html(item.summary_html, summary_base or around),
+        content_html=sanitize_html(item.content_html, content_base or around),
         authors=item.authors,
         categories=item.categories,
         enclosures=enclosures,
-        published=Timestamp(raw=item.published_raw, utc=item.published_utc),
-        updated=Timestamp(raw=item.updated_raw, utc=item.updated_utc),
+        published=_timestamp(
+            item.published_raw, item.published_utc, "published", key, context, problems
+        ),
+        updated=_timestamp(item.updated_raw, item.updated_utc, "updated", key, context, problems),
+        language=item.language,
         fetched_at=context.fetched_at,
         first_seen_at=seen.first_seen_at,
         http=context.http,
@@ -178,11 +206,19 @@ def raw_items(
 
     for refused in feed.rejected:
         reject(refused)
+    entries: list[tuple[str, ParsedItem]] = []
     for index, parsed in enumerate(feed.items):
         key = f"item {index}"
         try:
             item = well_formed_item(parsed)
-            key = item_key(item)
+            entries.append((item_key(item), item))
+        except Exception as exc:  # a bug of ours on this item: reported, the others go on
+            reject(rejected(key, repr(parsed)[:100_000], exc))
+    kept, repeated = distinct(entries)
+    counts.repeated = len(entries) - len(kept)
+    out.problems.extend(repeated)
+    for key, item in kept:
+        try:
             digest = item_hash(item)
             memory = judged(key, digest)
             if memory is None:
@@ -191,7 +227,7 @@ def raw_items(
             problems: list[str] = []
             raw = _raw_item(item, key, digest, memory, feed, state, context, problems)
         except Exception as exc:  # a bug of ours on this item: reported, the others go on
-            reject(rejected(key, repr(parsed)[:100_000], exc))
+            reject(rejected(key, repr(item)[:100_000], exc))
             continue
         remember(key, memory)
         out.problems.extend(problems)

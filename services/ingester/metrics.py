@@ -33,7 +33,8 @@ class IngesterMetrics:
         )
         self.items = counter(
             "newswire_items_total",
-            "Feed items seen, by result (new, revised, unchanged).",
+            "Feed items seen, by result (new, revised, unchanged; repeated: an entry that "
+            "repeats the identity of another entry of its document).",
             ["result"],
             registry=r,
         )

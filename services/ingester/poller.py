@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from ..core.records import HttpMeta, RawItem, Source, SourceState
 from ..core.settings import DEFAULTS, Settings
 from .feedlist import FeedSpec
-from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_text, media_type
+from .fetch import Fetcher, FetchError, FetchResult, HttpStatus, decode_page, media_type
 from .items import Adapted, Counts, FetchContext, raw_items
 from .parsers import FeedParseError, ParsedFeed, RejectedItem, parse_feed
 from .schedule import Backoff, Bounds, Hints, health_after, next_interval
@@ -55,6 +55,8 @@ class PollOutcome:
     bytes_read: int = 0
     duration_s: float = 0.0
     problems: list[str] = field(default_factory=list)
+    pages: int = 0
+    """Article pages fetched and attached."""
     page_failures: int = 0
     rejected: list[RejectedItem] = field(default_factory=list)
     """Entries that could not be taken in, each to be dead-lettered once."""
@@ -169,9 +171,9 @@ async def _poll(
             duration_s=time.perf_counter() - started,
         )
     items, errors = adapted.items, list[BaseException]()
-    page_failures = 0
+    pages = page_failures = 0
     if spec.full_text:
-        items, page_failures = await _attach_pages(items, fetcher, errors)
+        items, pages, page_failures = await _attach_pages(items, fetcher, errors)
     hints = Hints(
         ttl_s=feed.ttl_s,
         update_period_s=feed.update_period_s,
@@ -189,6 +191,7 @@ async def _poll(
         bytes_read=result.bytes_read,
         duration_s=time.perf_counter() - started,
         problems=adapted.problems,
+        pages=pages,
         page_failures=page_failures,
         rejected=adapted.rejected,
         errors=errors,
@@ -202,7 +205,6 @@ def _read(
     feed = parse_feed(
         result.body,
         content_type=media_type(result.content_type),
-        url=result.url,
         max_items=policy.max_items,
     )
     context = FetchContext(
@@ -246,13 +248,15 @@ def _http_meta(result: FetchResult) -> HttpMeta:
 
 async def _attach_pages(
     items: list[RawItem], fetcher: Fetcher, errors: list[BaseException]
-) -> tuple[list[RawItem], int]:
-    """For items with only a summary, fetch the article page (same politeness and limits).
+) -> tuple[list[RawItem], int, int]:
+    """For items with only a summary, fetch the article page (same politeness and limits);
+    the items, and how many pages were attached and how many failed.
 
     Each page is a boundary: one that fails (a bug of ours included, kept in ``errors``)
-    leaves its item as it was."""
+    leaves its item as it was. A page is decoded as a browser would (``decode_page``:
+    byte-order mark, header, ``<meta>``), in a worker thread."""
     out: list[RawItem] = []
-    failures = 0
+    attached = failures = 0
     for item in items:
         if item.content_html or not item.link:
             out.append(item)
@@ -260,7 +264,7 @@ async def _attach_pages(
         try:
             page = await fetcher.fetch(item.link, accept="text/html,application/xhtml+xml")
             # Off the event loop: decoding megabytes must not stall the other feeds.
-            html = await asyncio.to_thread(decode_text, page.body, page.content_type)
+            html = await asyncio.to_thread(decode_page, page.body, page.content_type)
         except FetchError:
             failures += 1
             out.append(item)
@@ -271,4 +275,5 @@ async def _attach_pages(
             out.append(item)
             continue
         out.append(item.model_copy(update={"page_html": html}))
-    return out, failures
+        attached += 1
+    return out, attached, failures

@@ -245,8 +245,10 @@ class Ingester:
         m.items.labels("new").inc(outcome.counts.new)
         m.items.labels("revised").inc(outcome.counts.revised)
         m.items.labels("unchanged").inc(outcome.counts.unchanged)
+        m.items.labels("repeated").inc(outcome.counts.repeated)
         m.parse_problems.inc(len(outcome.problems))
         if spec.full_text:
+            m.pages.labels("ok").inc(outcome.pages)
             m.pages.labels("failed").inc(outcome.page_failures)
         if spec.source_id in self.feeds and self.store.owns(spec.source_id):
             self._feed_series.add(spec.url)
@@ -284,7 +286,8 @@ class Ingester:
             if change.internal:
                 self.internal.record("seed_file", change.error, file=change.relative)
             failure = _failure(change.error)
-            dead.append(self._dead_letter(change.relative, failure))
+            version = change.state.file_signature or "unread"
+            dead.append(self._dead_letter(change.relative, failure, version))
             self.m.seed_files.labels("failed").inc()
             self.metrics.dead_lettered.labels(
                 NAME, "seeds", failure.stage, failure.error_class
@@ -310,9 +313,18 @@ class Ingester:
         event_id = f"{state.source_id}/{state.last_polled_at}"
         return encode(produce, source=SOURCE, event_id=event_id, time=datetime.now(UTC))
 
-    def _dead_letter(self, uri: str, failure: Failure, key: str | None = None) -> Output:
+    def _dead_letter(
+        self, uri: str, failure: Failure, version: str, key: str | None = None
+    ) -> Output:
+        """``version`` names what failed as it was, for an id that a retry repeats."""
         return intake_dead_letter(
-            uri, failure, service=NAME, topic=self.dlq_topic, now=utc_now(), key=key
+            uri,
+            failure,
+            service=NAME,
+            topic=self.dlq_topic,
+            now=utc_now(),
+            version=version,
+            key=key,
         )
 
     def _rejected_letter(self, uri: str, refused: RejectedItem, where: str) -> Output:
@@ -321,7 +333,7 @@ class Ingester:
             self.internal.record(where, refused.error, source=uri, item=refused.key)
         failure = Failure(refused.stage, refused.error_class, f"{refused.key}: {refused.message}")
         self.metrics.dead_lettered.labels(NAME, where, failure.stage, failure.error_class).inc()
-        return self._dead_letter(uri, failure, key=refused.key)
+        return self._dead_letter(uri, failure, refused.digest, key=refused.key)
 
     def _item_outputs(self, items: list[RawItem]) -> list[Output]:
         """Each item's record, cut to the record limit, or its dead letter."""
@@ -338,7 +350,8 @@ class Ingester:
             failure = Failure("produce", "RecordTooLarge", f"{item.item_id}: {fit.note}")
             where = "feeds" if item.source.kind == "feed" else "seeds"
             self.metrics.dead_lettered.labels(NAME, where, "produce", "RecordTooLarge").inc()
-            outputs.append(self._dead_letter(item.source.uri, failure, item.item_id))
+            version = f"{item.revision}:{item.content_hash}"
+            outputs.append(self._dead_letter(item.source.uri, failure, version, item.item_id))
         return outputs
 
     async def _emit(

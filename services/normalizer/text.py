@@ -6,6 +6,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from ..core.plaintext import looks_like_html, plain_text, without_tags
+
 BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "section", "article", "header", "footer", "tr", "table", "figure",
@@ -66,6 +68,18 @@ def clean_text(text: str) -> str:
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
+
+
+def plain_title(title: str) -> str:
+    """A title or a name as plain text on one line: one that holds markup (a closing tag,
+    a character reference) is read as HTML, once; a tag that decoding brought out
+    (``&lt;/b&gt;``) is taken out too, so that no title carries one; NFC, whitespace
+    collapsed."""
+    if looks_like_html(title):
+        title = plain_text(title)
+        if looks_like_html(title):
+            title = without_tags(title)
+    return " ".join(clean_text(title).split())
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

@@ -1,5 +1,9 @@
 """The normalizer's per-item transform: ``RawItem`` -> ``Article``.
 
+Titles and author names are plain text whatever ``news.raw`` holds: markup that reached
+it is removed here too (``text.plain_title``). The language is the text's, else the one
+the feed declares for the item.
+
 Text comes from the article page (main-content extraction) when the ingester fetched it
 or the item is an HTML file of a whole page, else from the item's HTML or plain text.
 Embedded social posts are cut out into ``embeds``, page litter is removed, and the rest
@@ -34,7 +38,7 @@ from .language import detect_language
 from .litter import remove_litter
 from .metrics import NormalizerMetrics
 from .sites import same_site
-from .text import clean_text, first_sentence, parse_html
+from .text import clean_text, first_sentence, parse_html, plain_title
 
 SUMMARY_CHARS = 300
 log = get_logger(__name__)
@@ -92,6 +96,12 @@ def article_page(item: RawItem) -> Page | None:
     return Page(item.page_html, item.link)
 
 
+def declared_language(tag: str | None) -> str | None:
+    """The ISO 639-1 code of a declared language tag (``en-US`` -> ``en``), if it has one."""
+    primary = (tag or "").split("-")[0].lower()
+    return primary if len(primary) == 2 and primary.isalpha() and primary.isascii() else None
+
+
 def article_id(item: RawItem, canonical: str | None) -> str:
     if canonical:
         return stable_id("url", canonical)
@@ -131,8 +141,11 @@ def normalize(item: RawItem, ignored: Callable[[str], None] | None = None) -> Ar
         published, source = page.published, "page"
     if published is None and item.file_mtime is not None:
         published, source = item.file_mtime, "file"
-    authors = item.authors or (page.authors if page else [])
-    title = clean_text(item.title or (page.title if page else None) or "") or first_sentence(text)
+    authors = [a for a in (plain_title(a) for a in item.authors) if a] or (
+        page.authors if page else []
+    )
+    title = plain_title(item.title or (page.title if page else None) or "")
+    title = title or first_sentence(text)
     summary = first_sentence(text, SUMMARY_CHARS) if text else None
     return Article(
         article_id=article_id(item, canonical),
@@ -147,7 +160,7 @@ def normalize(item: RawItem, ignored: Callable[[str], None] | None = None) -> Ar
         authors=authors,
         published_at=published,
         published_at_source=source,
-        language=detect_language(text),
+        language=detect_language(text) or declared_language(item.language),
         word_count=len(text.split()),
         categories=item.categories,
         links=body.links,

@@ -64,7 +64,7 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
                     '<img src="x" onerror="alert(1)">',
                     "attachments": [{"url": "data:audio/mp3;base64,AAAA"}],
                 },
-                {"id": "j2", "title": 5},
+                ["j2", "is not an item"],
             ]
         ),
         "good": rss("good"),
@@ -73,7 +73,7 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
     real = poller.parse_feed
 
     def parse(body: bytes, **kwargs: Any) -> Any:
-        if kwargs.get("url") == urls["bug"]:
+        if b"never read" in body:
             raise RuntimeError("a bug of ours in the parse")
         return real(body, **kwargs)
 
@@ -117,8 +117,8 @@ async def test_feeds_that_used_to_raise_end_as_items_or_as_their_feed_failure(
     assert scripted.link is None and scripted.enclosures == []
     assert scripted.content_html == f'<p>Hi</p><img src="http://127.0.0.1:{web.port}/h/x">'
     [letter] = await letters(settings)  # the invalid item, once, though polled again
-    assert letter.source_uri == urls["json"] and letter.original_key == "j2"
-    assert letter.stage == "parse" and "title" in letter.error_message
+    assert letter.source_uri == urls["json"] and letter.original_key == "item 1"
+    assert letter.stage == "parse" and "not an object" in letter.error_message
 
 
 async def test_one_bad_page_costs_its_item_nothing_but_the_page(
@@ -142,17 +142,18 @@ async def test_one_bad_page_costs_its_item_nothing_but_the_page(
     )
     body = f"<rss version='2.0'><channel><title>t</title>{entries}</channel></rss>".encode()
     feed = FeedSpec(url=web.route("/h/summaries", Reply(200, body=body)), full_text=True)
-    real = poller.decode_text
+    real = poller.decode_page
 
     def decode(data: bytes, content_type: str | None) -> str:
         if b"BUG" in data:
             raise ValueError("a bug of ours in decoding")
         return real(data, content_type)
 
-    monkeypatch.setattr(poller, "decode_text", decode)
+    monkeypatch.setattr(poller, "decode_page", decode)
     async with ingesting(settings, [feed]) as ingester:
         await wait_until(lambda: ingester.settled, 60, "the poll committed")
         assert sample(ingester, "newswire_article_pages_total", result="failed") == 2
+        assert sample(ingester, "newswire_article_pages_total", result="ok") == 3
         assert sample(ingester, "newswire_raw_items_oversize_total", action="trimmed") == 1
         assert sample(ingester, "newswire_internal_errors_total", boundary="feed") == 1
     records = await read_topic(kafka_bootstrap, f"{settings.topic_prefix}.raw")

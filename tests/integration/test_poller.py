@@ -148,3 +148,17 @@ async def test_full_text_pages_are_attached(web: WebServer) -> None:
     out = await poll_feed(spec, initial_state(spec), fetcher(), POLICY, NOW)
     [item] = out.items
     assert item.page_html is not None and "Full story, café." in item.page_html
+
+
+async def test_a_page_that_declares_its_charset_only_in_a_meta_is_read_right(
+    web: WebServer,
+) -> None:
+    story = "Новости: «мост закрыт»"
+    html = f'<html><head><meta charset="windows-1251"></head><body><p>{story}</p></body></html>'
+    page = web.route("/p/cp1251", Reply(200, {"Content-Type": "text/html"}, html.encode("cp1251")))
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><guid>r1</guid><link>{page}</link><description>Short.</description></item></channel></rss>'.encode()
+    spec = FeedSpec(url=web.route("/p/cyrillic", Reply(200, body=body)), full_text=True)
+    out = await poll_feed(spec, initial_state(spec), fetcher(), POLICY, NOW)
+    [item] = out.items
+    assert item.page_html is not None and story in item.page_html
+    assert (out.pages, out.page_failures) == (1, 0)

@@ -1,4 +1,5 @@
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from services.core.cloudevents import header
 from services.core.deadletters import (
@@ -7,11 +8,16 @@ from services.core.deadletters import (
     original_value,
     restored_headers,
 )
-from services.core.records import DeadLetter
+from services.core.metrics import Metrics
+from services.core.records import DeadLetter, RawItem, Source
+from services.core.settings import Settings
 from services.core.topics import dead_letter_topic
 from services.core.transform import Failure, Record
+from services.ingester.parsers import FeedParseError, rejected
+from services.ingester.service import Ingester
 
 NOW = datetime(2024, 10, 22, tzinfo=UTC)
+FEED = "https://news.example/feed"
 FAIL = Failure(stage="decode", error_class="DecodeError", message="not JSON")
 
 
@@ -65,13 +71,62 @@ def test_long_messages_are_cut() -> None:
 def test_intake_dead_letters_are_cloudevents_too() -> None:
     """What the ingester could not take in (a file, a feed) has no consumed record."""
     fail = Failure(stage="read", error_class="SeedError", message="not UTF-8")
-    out = intake_dead_letter("seeds/broken.txt", fail, service="ingester", topic="d", now=NOW)
+    out = intake_dead_letter(
+        "seeds/broken.txt", fail, service="ingester", topic="d", now=NOW, version="1700:42"
+    )
     assert out.key == b"seeds/broken.txt"
     assert header(out.headers, "ce_type") == "io.newswire.dead-letter.v1"
     assert header(out.headers, "ce_source") == "/newswire/ingester"
-    assert header(out.headers, "ce_id") == f"seeds/broken.txt@{NOW.isoformat()}"
+    assert header(out.headers, "ce_id") == "seeds/broken.txt@1700:42"
     assert header(out.headers, "ce_specversion") == "1.0"
     assert header(out.headers, "__connect.errors.exception.message") == "not UTF-8"
     assert header(out.headers, "__connect.errors.topic") is None
     letter = DeadLetter.model_validate_json(out.value)
     assert letter.source_uri == "seeds/broken.txt" and letter.source_topic is None
+
+
+def test_an_intake_dead_letter_has_the_same_id_when_written_again() -> None:
+    """A retried transaction writes the same dead letter: its id names the input, its
+    identity and its version, not the moment it was written."""
+    fail = Failure(stage="parse", error_class="FeedParseError", message="not an item")
+
+    def ce_id(now: datetime, version: str, key: str | None = "guid-7") -> str | None:
+        out = intake_dead_letter(
+            "https://news.example/feed", fail, service="ingester", topic="d", now=now,
+            version=version, key=key,
+        )  # fmt: skip
+        return header(out.headers, "ce_id")
+
+    later = NOW + timedelta(minutes=5)
+    assert ce_id(NOW, "ab12") == ce_id(later, "ab12") == "https://news.example/feed#guid-7@ab12"
+    assert ce_id(NOW, "ab12") != ce_id(NOW, "cd34")  # the entry changed: a new letter
+    assert ce_id(NOW, "ab12") != ce_id(NOW, "ab12", key="guid-8")
+    assert ce_id(NOW, "ab12", key=None) == "https://news.example/feed@ab12"
+
+
+def test_the_ingesters_dead_letters_are_named_by_what_failed_not_when() -> None:
+    """An entry rejected again on a retried poll, or an item too large for a record,
+    writes a dead letter with the same id as before; a changed entry a new one."""
+    ingester = Ingester(Settings(), "127.0.0.1:9", Metrics())
+
+    def entry_letter(content: str) -> str | None:
+        refused = rejected("guid-1", content, FeedParseError("not an item"))
+        return header(ingester._rejected_letter(FEED, refused, "feeds").headers, "ce_id")
+
+    first = entry_letter("<item>one</item>")
+    time.sleep(0.002)
+    assert entry_letter("<item>one</item>") == first and first is not None
+    assert first.startswith(f"{FEED}#guid-1@") and NOW.isoformat() not in first
+    assert entry_letter("<item>one, edited</item>") != first
+
+    huge = RawItem(
+        item_id="item-9", revision=3, content_hash="c0ffee", format="rss", title="x" * 1_100_000,
+        source=Source(kind="feed", uri=FEED), fetched_at=NOW, first_seen_at=NOW,
+    )  # fmt: skip
+    ids = []
+    for _ in range(2):
+        [letter] = ingester._item_outputs([huge])
+        assert letter.topic.endswith("deadletter.ingester")
+        ids.append(header(letter.headers, "ce_id"))
+        time.sleep(0.002)
+    assert ids[0] == ids[1] == f"{FEED}#item-9@3:c0ffee"

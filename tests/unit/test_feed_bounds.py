@@ -59,19 +59,24 @@ def test_a_lone_surrogate_in_json_becomes_a_replacement_character() -> None:
     assert titles == ["a\ufffdb"] and rejected == []
 
 
-def test_an_invalid_item_is_rejected_and_the_others_go_on() -> None:
+def test_an_item_that_is_no_object_is_rejected_and_a_bad_field_only_dropped() -> None:
     items = [
         {"id": "1", "title": "fine"},
         {"id": "2", "title": 5},
-        {"id": "3", "attachments": "no"},
+        {"id": "3", "title": "no attachments", "attachments": "no"},
         "not an object",
-        {"id": "5", "title": "fine too"},
+        {"id": "5", "title": "fine too", "tags": {"a": 1}},
     ]
     body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
     titles, rejected = adapt(body)
-    assert titles == ["fine", "fine too"]
-    assert len(rejected) == 3
-    assert "title" in rejected[0] and "attachments" in rejected[1]
+    assert titles == ["fine", "5", "no attachments", "fine too"]
+    [refused] = rejected
+    assert "not an object" in refused
+    feed = parse_feed(body)
+    assert feed.problems == [
+        "item '3': attachments: text, not a list: dropped",
+        "item '5': tags: an object, not a list: dropped",
+    ]
 
 
 def test_json_that_is_not_a_feed_object_is_refused_clearly() -> None:
@@ -103,10 +108,10 @@ def test_an_rss_entry_our_code_fails_on_is_rejected_alone(monkeypatch: pytest.Mo
 
     real = xmlfeed._item
 
-    def failing(entry: dict[str, object]) -> object:
+    def failing(entry: dict[str, object], *args: object) -> object:
         if entry.get("title") == "bad":
             raise RuntimeError("a bug")
-        return real(entry)
+        return real(entry, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(xmlfeed, "_item", failing)
     body = (

@@ -15,7 +15,7 @@ from services.ingester.fetch import (
     Fetcher,
     RefusedURL,
     charset,
-    decode_text,
+    decode_page,
     media_type,
     parse_retry_after,
 )
@@ -181,9 +181,9 @@ def test_media_type_keeps_an_allowed_charset_only() -> None:
 
 
 def test_decoding_a_page_falls_back_to_utf8() -> None:
-    assert decode_text("café".encode("latin-1"), "text/html; charset=latin-1") == "café"
-    assert decode_text("café".encode(), "text/html; charset=punycode") == "café"
-    assert decode_text(b"caf\xe9", "text/html") == "caf\ufffd"
+    assert decode_page("café".encode("latin-1"), "text/html; charset=latin-1") == "café"
+    assert decode_page("café".encode(), "text/html; charset=punycode") == "café"
+    assert decode_page(b"caf\xe9", "text/html") == "caf\ufffd"
 
 
 async def test_a_host_with_a_nul_is_refused_not_raised() -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.core.records import RawItem, Source, Timestamp
 from services.normalizer.canonical import canonical_url
@@ -235,3 +238,50 @@ def test_a_changed_article_is_a_new_revision_with_a_new_hash() -> None:
     second = normalize(edited)
     assert second.article_id == first.article_id and second.revision == 2
     assert second.content_hash != first.content_hash and second.text.endswith("A correction.")
+
+
+def feed_item(title: str, authors: list[str] | None = None, language: str | None = None) -> RawItem:
+    return RawItem(
+        item_id="i", revision=1, content_hash="h", source=Source(kind="feed", uri="f"),
+        format="rss", title=title, authors=authors or [], language=language,
+        summary_html="<p>The council voted on Tuesday to close the old bridge.</p>",
+        fetched_at=NOW, first_seen_at=NOW,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("<b>Slack</b> is down", "Slack is down"),
+        ("That&#8217;s it &amp; more", "That’s it & more"),
+        ("<span class='webrupee'>₹</span> 500\n crore", "₹ 500 crore"),
+        ("a < b, and AT&T", "a < b, and AT&T"),  # text, not markup: kept as it is
+        ("  Plain\ttitle  ", "Plain title"),
+        ("&lt;b&gt;Escaped&lt;/b&gt; twice", "Escaped twice"),
+    ],
+)
+def test_article_titles_and_authors_never_carry_markup(title: str, expected: str) -> None:
+    article = normalize(feed_item(title, [f"<i>{title}</i>"]))
+    assert article.title == expected
+    assert article.authors == [expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["<b>", "</b>", "<i>", "&amp;", "&#8217;", "&lt;", "&gt;", "&lt;/p&gt;", "/", "x", " "]
+        )
+        | st.text(alphabet="ab <>&;/", max_size=5),
+        max_size=12,
+    ).map("".join)
+)
+def test_no_title_leaves_the_normalizer_with_a_closing_tag(title: str) -> None:
+    article = normalize(feed_item(title))
+    assert not re.search(r"</[a-zA-Z][a-zA-Z0-9]*\s*>", article.title), article.title
+
+
+def test_the_language_declared_by_the_feed_is_the_fallback() -> None:
+    assert normalize(feed_item("Bridge", language="en-GB")).language == "en"
+    short = feed_item("x", language="fr-FR").model_copy(update={"summary_html": "<p>1 2 3</p>"})
+    assert normalize(short).language == "fr"

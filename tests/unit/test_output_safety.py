@@ -28,7 +28,7 @@ HOSTILE_HTML = (
 
 
 def adapt(body: bytes, base: str = "https://news.example/feed") -> list[RawItem]:
-    feed = parse_feed(body, url=base)
+    feed = parse_feed(body)
     state = SourceState(source_id="s", kind="feed", uri=base)
     context = FetchContext(Source(kind="feed", uri=base), NOW, None, base=base)
     return raw_items(feed, state, context, seen_limit=100).items

@@ -16,7 +16,10 @@ NOT_FEEDS = {
     "unrecognized.rss": "an HTML 'document moved' page",
 }
 NO_ITEMS = {"rss_2.0_invalid_1.xml": "truncated before its first item"}
-EMPTY_ITEMS = {"incomplete-fields.atom": "one entry with nothing but an empty author"}
+EMPTY_ITEMS = {
+    "incomplete-fields.atom": "one entry with nothing but an empty author",
+    "missing-fields.atom": "one entry with nothing but its id (an id is no link)",
+}
 
 
 def corpus_files() -> list[Path]:
@@ -42,7 +45,7 @@ def test_every_corpus_file_parses_or_is_refused_clearly(path: Path) -> None:
         assert len(feed.items) == 1 and not feed.items[0].title
     else:
         assert feed.items, f"{path.name}: no items"
-        assert any(i.title or i.link or i.summary_html for i in feed.items)
+        assert any(i.title or i.link or i.summary_html or i.content_html for i in feed.items)
 
 
 def corpus(name: str) -> bytes:
@@ -149,7 +152,9 @@ def test_not_feeds() -> None:
     with pytest.raises(FeedParseError):
         parse_feed(b"<html><body>Hello</body></html>")
     with pytest.raises(FeedParseError, match="not a JSON Feed"):
-        parse_feed(b'{"version": "1.0", "items": []}')
+        parse_feed(b'{"version": "https://example.org/format/1.0", "items": []}')
+    with pytest.raises(FeedParseError, match="not a JSON Feed"):
+        parse_feed(b'{"version": "https://jsonfeed.org/version/2", "items": []}')
     with pytest.raises(FeedParseError, match="empty"):
         parse_feed(b"  ")
 

@@ -49,6 +49,11 @@ class RawItem(Contract):
     enclosures: list[Enclosure] = Field(default_factory=list)
     published: Timestamp = Field(default_factory=Timestamp)
     updated: Timestamp = Field(default_factory=Timestamp)
+    language: str | None = Field(
+        default=None,
+        description="The language the feed declares for the item (a BCP 47 tag such as "
+        "'en' or 'pt-BR'): the item's own, else the feed's.",
+    )
     file_mtime: UtcDatetime | None = None
     fetched_at: UtcDatetime
     first_seen_at: UtcDatetime

@@ -1,7 +1,7 @@
 """The HTTP fetcher for feeds and article pages: polite, bounded, and SSRF-safe."""
 
 from .addresses import refusal
-from .charsets import charset, decode_text, media_type
+from .charsets import charset, media_type
 from .config import FetchConfig, Limits, Timeouts
 from .errors import (
     BadResponse,
@@ -16,6 +16,7 @@ from .errors import (
 from .fetcher import Fetcher, FetchResult
 from .guard import Guard, Lookup, system_lookup
 from .hosts import HostGate
+from .pagecharset import decode_page, page_encoding
 from .retry_after import parse_retry_after
 
 __all__ = [
@@ -36,8 +37,9 @@ __all__ = [
     "TooLarge",
     "TransportError",
     "charset",
-    "decode_text",
+    "decode_page",
     "media_type",
+    "page_encoding",
     "parse_retry_after",
     "refusal",
     "system_lookup",

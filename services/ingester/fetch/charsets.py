@@ -3,8 +3,9 @@
 Python's codec registry also holds codecs that are not text encodings of web pages and
 some whose decoding is slow on hostile input (punycode and idna are quadratic; base64,
 rot13, uu, zlib, utf-7...). A declared charset is used only when it names one of the text
-encodings below; anything else counts as undeclared (UTF-8, with replacement characters
-for what is not).
+encodings below; anything else counts as undeclared (a feed is then read by its XML
+declaration, a page by its ``<meta>``: ``pagecharset``; else as UTF-8, with replacement
+characters for what is not).
 """
 
 from __future__ import annotations
@@ -26,22 +27,26 @@ ALLOWED = frozenset(codecs.lookup(name).name for name in TEXT_ENCODINGS)
 MAX_NAME = 40
 
 
+def allowed_codec(label: str) -> str | None:
+    """The codec an encoding label names, when it is an allowed text encoding."""
+    name = label.strip(" \t\n\f\r\"'")
+    if not name or len(name) > MAX_NAME or not name.isascii():
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return codec if codec in ALLOWED else None
+
+
 def charset(content_type: str | None) -> str | None:
     """The declared charset's codec name when it is an allowed text encoding, else None."""
     if not content_type:
         return None
     for param in content_type.split(";")[1:]:
         key, _, value = param.partition("=")
-        if key.strip().lower() != "charset":
-            continue
-        name = value.strip().strip("\"'").strip()
-        if not name or len(name) > MAX_NAME or not name.isascii():
-            return None
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            return None
-        return codec if codec in ALLOWED else None
+        if key.strip().lower() == "charset":
+            return allowed_codec(value)
     return None
 
 
@@ -54,8 +59,3 @@ def media_type(content_type: str | None) -> str | None:
         return None
     codec = charset(content_type)
     return f"{kind}; charset={codec}" if codec else kind
-
-
-def decode_text(body: bytes, content_type: str | None) -> str:
-    """The body as text: its allowed charset, else UTF-8, with replacement characters."""
-    return body.decode(charset(content_type) or "utf-8", "replace")

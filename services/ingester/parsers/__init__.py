@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...core.settings import DEFAULTS
 from .errors import FeedParseError
-from .jsonfeed import parse_json_feed
+from .jsonfeed import is_version, parse_json_feed
 from .jsonscan import JsonError, feed_parts
 from .model import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 from .xmlfeed import parse_xml
@@ -33,17 +33,19 @@ def parse_feed(
     body: bytes,
     *,
     content_type: str | None = None,
-    url: str | None = None,
     max_items: int = DEFAULTS.feed_max_items,
 ) -> ParsedFeed:
     """Parse an RSS, Atom or JSON Feed document, or raise ``FeedParseError``. Of its
     entries, the first ``max_items`` are kept (feeds list the newest first); the rest is a
-    recorded problem, not a flood of old items."""
+    recorded problem, not a flood of old items.
+
+    Nothing read depends on where the document came from: relative URLs stay as written
+    (resolved against ``xml:base`` only), for the adapter to resolve."""
     if not body.strip():
         raise FeedParseError("the document is empty")
     if _is_json(body):
         return parse_json_feed(body, max_items=max_items)
-    return parse_xml(body, content_type, url, max_items=max_items)
+    return parse_xml(body, content_type, max_items=max_items)
 
 
 def looks_like_feed(body: bytes) -> bool:
@@ -53,6 +55,6 @@ def looks_like_feed(body: bytes) -> bool:
             version = feed_parts(body.decode("utf-8-sig"), 0).members.get("version", "")
         except (UnicodeDecodeError, JsonError):
             return False
-        return isinstance(version, str) and version.startswith("https://jsonfeed.org/version/")
+        return is_version(version)
     head = body[:4096].lower()
     return any(tag in head for tag in (b"<rss", b"<rdf:rdf", b"<feed"))

@@ -32,6 +32,10 @@ class ParsedItem:
     published_utc: datetime | None = None
     updated_raw: str | None = None
     updated_utc: datetime | None = None
+    language: str | None = None
+    summary_base: str | None = None
+    """What relative URLs in the summary resolve against (``xml:base``), when said."""
+    content_base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,12 @@ class ParsedFeed:
     format: Literal["rss", "atom", "jsonfeed"]
     title: str | None = None
     link: str | None = None
+    """The feed's own link (its web site): what relative URLs resolve against when the
+    document has no URL (a file of the seeds folder)."""
+    base: str | None = None
+    """A URL the document gives as its own (JSON Feed's ``feed_url``, else its
+    ``home_page_url``): what relative URLs resolve against, before the fetch URL."""
+    language: str | None = None
     items: list[ParsedItem] = field(default_factory=list)
     ttl_s: float | None = None
     update_period_s: float | None = None
