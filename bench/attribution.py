@@ -20,6 +20,7 @@ scoring. No system can be judged more finely than its gold's annotators agree.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -200,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("textacy") is None:
+        raise SystemExit(
+            "bench.attribution: textacy, its baseline, is not installed: "
+            "pip install -e '.[bench]' (make eval does)"
+        )
     docs = list(documents(args.path, args.split, args.limit))
     print(f"PolNeAR {args.split}: {len(docs)} articles", file=sys.stderr)
     systems: dict[str, System] = {
