@@ -63,10 +63,15 @@ class TextIndex:
         wanted = snippet.split()[:words]
         if not wanted:
             return None
-        match = re.search(r"\s+".join(map(re.escape, wanted)), self.text)
-        if match is None:
+        spaced = " ".join(wanted)  # how most pages write it: found without a pattern
+        start = self.text.find(spaced)
+        if start >= 0:
+            end = start + len(spaced)
+        elif match := re.search(r"\s+".join(map(re.escape, wanted)), self.text):
+            start, end = match.span()
+        else:
             return None
-        return common_ancestor([self._owner(match.start()), self._owner(match.end() - 1)])
+        return common_ancestor([self._owner(start), self._owner(end - 1)])
 
 
 def common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
