@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from services.core.records import RawItem, Source, SourceState
+from services.core.testing import raw_item
 from services.core.transform import Output
 from services.ingester.items import FetchContext, raw_items
 from services.ingester.parsers import FeedParseError, parse_feed
@@ -142,16 +143,8 @@ def _encode(item: RawItem) -> Output:
 
 
 def item(page_chars: int) -> RawItem:
-    return RawItem(
-        item_id="i",
-        revision=1,
-        content_hash="h",
-        source=Source(kind="feed", uri="https://news.example/feed"),
-        format="rss",
-        link="https://news.example/a",
-        page_html="<p>" + "x" * page_chars + "</p>",
-        fetched_at=NOW,
-        first_seen_at=NOW,
+    return raw_item(
+        at=NOW, link="https://news.example/a", page_html="<p>" + "x" * page_chars + "</p>"
     )
 
 

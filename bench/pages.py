@@ -32,6 +32,7 @@ from pathlib import Path
 
 import trafilatura
 
+from services.core import testing
 from services.core.logs import configure
 from services.core.records import Article, RawItem, Source, Timestamp
 from services.core.transform import Record
@@ -64,16 +65,12 @@ def raw_item(html: str, url: str | None, from_feed: bool) -> RawItem:
         if from_feed
         else {}
     )
-    return RawItem(
+    return testing.raw_item(
+        at=NOW,
         item_id="page",
-        revision=1,
-        content_hash="h",
         source=Source(kind="feed", uri="https://feeds.example/rss"),
-        format="rss",
         link=url,
         page_html=html,
-        fetched_at=NOW,
-        first_seen_at=NOW,
         **feed,
     )
 

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import Counter, Gauge
@@ -26,6 +27,7 @@ from .cloudevents import Headers
 from .httpserver import Handler, HttpServer, Reply, Request
 from .loop import LoopConfig
 from .reading import read_to_end
+from .records import RawItem, Source
 from .runtime import Service
 
 __all__ = [
@@ -37,12 +39,31 @@ __all__ = [
     "loop_topics",
     "metric_value",
     "produce",
+    "raw_item",
     "read_topic",
     "running",
     "unique_topic",
     "wait_until",
     "written",
 ]
+
+
+FETCHED_AT = datetime(2024, 10, 22, 9, 0, tzinfo=UTC)
+
+
+def raw_item(at: datetime = FETCHED_AT, **fields: Any) -> RawItem:
+    """A raw item as the ingester writes it: item ``i``, revision 1 of a feed, fetched and
+    first seen ``at``; any field given replaces its placeholder."""
+    placeholders: dict[str, Any] = {
+        "item_id": "i",
+        "revision": 1,
+        "content_hash": "h",
+        "source": Source(kind="feed", uri="https://news.example/feed"),
+        "format": "rss",
+        "fetched_at": at,
+        "first_seen_at": at,
+    }
+    return RawItem(**(placeholders | fields))
 
 
 @dataclass(frozen=True, slots=True)

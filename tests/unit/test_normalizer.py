@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.core.records import RawItem, Source, Timestamp
+from services.core.testing import raw_item
 from services.normalizer.canonical import canonical_url
 from services.normalizer.embeds import cut_embeds
 from services.normalizer.language import detect_language
@@ -152,10 +153,10 @@ def test_page_html_main_content_canonical_link_and_date() -> None:
         "reporters, according to a statement published on the authority's website.</p>"
         "</article><footer>Subscribe now</footer></body></html>"
     )
-    item = RawItem(
-        item_id="i", revision=1, content_hash="h", source=Source(kind="feed", uri="f"),
-        format="rss", link="https://news.example.org/ferry?utm_medium=rss", summary_html="<p>Short.</p>",
-        page_html=html, published=Timestamp(), fetched_at=NOW, first_seen_at=NOW,
+    item = raw_item(
+        at=NOW, source=Source(kind="feed", uri="f"),
+        link="https://news.example.org/ferry?utm_medium=rss", summary_html="<p>Short.</p>",
+        page_html=html, published=Timestamp(),
     )  # fmt: skip
     article = normalize(item)
     assert article.canonical_url == "https://news.example.org/ferry"
@@ -241,11 +242,10 @@ def test_a_changed_article_is_a_new_revision_with_a_new_hash() -> None:
 
 
 def feed_item(title: str, authors: list[str] | None = None, language: str | None = None) -> RawItem:
-    return RawItem(
-        item_id="i", revision=1, content_hash="h", source=Source(kind="feed", uri="f"),
-        format="rss", title=title, authors=authors or [], language=language,
+    return raw_item(
+        at=NOW, source=Source(kind="feed", uri="f"), title=title, authors=authors or [],
+        language=language,
         summary_html="<p>The council voted on Tuesday to close the old bridge.</p>",
-        fetched_at=NOW, first_seen_at=NOW,
     )  # fmt: skip
 
 

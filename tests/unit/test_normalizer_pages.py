@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.core.records import RawItem, Source, SourceState, Timestamp
+from services.core.testing import raw_item
 from services.ingester.files import read_seed, seed_items
 from services.normalizer.extract import Page
 from services.normalizer.locate import TextIndex
@@ -42,10 +43,9 @@ def page(head: str = "", header: str = "", body: str = BODY, after: str = "") ->
 
 
 def item(html: str, revision: int = 1) -> RawItem:
-    return RawItem(
-        item_id="i", revision=revision, content_hash="h", source=Source(kind="feed", uri="f"),
-        format="rss", link="https://news.example.org/ferry", page_html=html,
-        published=Timestamp(), fetched_at=NOW, first_seen_at=NOW,
+    return raw_item(
+        at=NOW, revision=revision, source=Source(kind="feed", uri="f"),
+        link="https://news.example.org/ferry", page_html=html, published=Timestamp(),
     )  # fmt: skip
 
 

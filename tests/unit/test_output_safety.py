@@ -10,6 +10,7 @@ import pytest
 
 from services.core.records import RawItem, Source, SourceState
 from services.core.settings import DEFAULTS
+from services.core.testing import raw_item
 from services.core.transform import Output, encoded_size
 from services.core.urls import http_url
 from services.ingester.items import FetchContext, raw_items
@@ -153,17 +154,7 @@ def page(canonical: str) -> str:
 
 
 def raw_with_page(link: str, canonical: str) -> RawItem:
-    return RawItem(
-        item_id="i",
-        revision=1,
-        content_hash="h",
-        source=Source(kind="feed", uri="https://news.example/feed"),
-        format="rss",
-        link=link,
-        page_html=page(canonical),
-        fetched_at=NOW,
-        first_seen_at=NOW,
-    )
+    return raw_item(at=NOW, link=link, page_html=page(canonical))
 
 
 def test_a_canonical_link_to_another_site_is_ignored_and_heard_of() -> None:
