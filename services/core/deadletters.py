@@ -26,10 +26,16 @@ ORIGINAL_PREFIX = "newswire_original_"
 CONNECT_PREFIX = "__connect.errors."
 
 
+def error_message(failure: Failure) -> str:
+    """The failure's message as a dead letter carries it: cut to ``MAX_MESSAGE_CHARS``,
+    lone surrogates replaced (an exception's text may hold them; a record cannot)."""
+    return well_formed(failure.message[:MAX_MESSAGE_CHARS])
+
+
 def error_headers(
     *, service: str, failure: Failure, record: Record | None
 ) -> list[tuple[str, bytes]]:
-    message = well_formed(failure.message[:MAX_MESSAGE_CHARS]).encode()
+    message = error_message(failure).encode()
     headers = [
         ("newswire_error_service", service.encode()),
         ("newswire_error_stage", failure.stage.encode()),
@@ -101,7 +107,7 @@ def dead_letter_output(
         service=service,
         stage=failure.stage,
         error_class=failure.error_class,
-        error_message=failure.message[:MAX_MESSAGE_CHARS],
+        error_message=error_message(failure),
         source_topic=record.topic,
         source_partition=record.partition,
         source_offset=record.offset,
@@ -144,7 +150,7 @@ def intake_dead_letter(
         service=service,
         stage=failure.stage,
         error_class=failure.error_class,
-        error_message=well_formed(failure.message[:MAX_MESSAGE_CHARS]),
+        error_message=error_message(failure),
         source_uri=uri,
         original_key=key,
         failed_at=now,

@@ -130,3 +130,11 @@ def test_the_ingesters_dead_letters_are_named_by_what_failed_not_when() -> None:
         ids.append(header(letter.headers, "ce_id"))
         time.sleep(0.002)
     assert ids[0] == ids[1] == f"{FEED}#item-9@3:c0ffee"
+
+
+def test_a_message_with_a_lone_surrogate_is_carried_well_formed() -> None:
+    odd = Failure(stage="transform", error_class="E", message="bad \ud800 text")
+    out = dead_letter_output(Record("t", 0, 0, None, b"v"), odd, service="s", topic="d", now=NOW)
+    letter = DeadLetter.model_validate_json(out.value)
+    assert letter.error_message == "bad \ufffd text"
+    assert header(out.headers, "newswire_error_message") == "bad \ufffd text"
