@@ -123,8 +123,9 @@ def incompatible(schemas_dir: Path) -> list[str]:
     """Each topic whose schema breaks the one released at its version (compat.py), or
     whose version has not been released yet."""
     problems = []
+    rendered = render_schemas()
     for name, topic in _topic_files().items():
-        current = json.loads(render_schemas()[name])
+        current = json.loads(rendered[name])
         released = released_path(schemas_dir, name, topic.schema_version)
         if not released.exists():
             problems.append(
@@ -144,8 +145,9 @@ def incompatible(schemas_dir: Path) -> list[str]:
 def release(schemas_dir: Path) -> list[Path]:
     """Keep every topic's current schema as its released one, where none is kept yet."""
     written = []
+    topics = _topic_files()
     for name, text in render_schemas().items():
-        path = released_path(schemas_dir, name, _topic_files()[name].schema_version)
+        path = released_path(schemas_dir, name, topics[name].schema_version)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

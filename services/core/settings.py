@@ -391,10 +391,8 @@ def get_settings() -> Settings:
         raise ConfigurationError(describe_invalid(exc)) from None
 
 
-def describe_invalid(exc: Exception) -> str:
+def describe_invalid(exc: ValidationError) -> str:
     """One line for a ``ValidationError`` of the settings: which variable, what is wrong."""
-    if not isinstance(exc, ValidationError):
-        return str(exc)
     problems = []
     for error in exc.errors():
         message = error["msg"].removeprefix("Value error, ")

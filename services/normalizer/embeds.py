@@ -23,6 +23,7 @@ from datetime import datetime
 from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
+from ..core.plaintext import collapse
 from ..core.records import Embed
 from .canonical import canonical_url
 from .litter import pic_links, strip_pic_links
@@ -98,7 +99,6 @@ _EMBED_BLOCKS = XPath(
 _BY = re.compile(
     r"^[\u2014\u2013-]{1,2}\s*(?P<author>[^()\n]{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s*(?P<date>.*)$"
 )
-_SPACE = re.compile(r"\s+")
 POST_PATHS = ("/status/", "/p/", "/reel/", "/video/")  # a post's own link, by platform
 
 
@@ -110,12 +110,12 @@ def _platform(block: HtmlElement) -> str:
 def _embed(block: HtmlElement) -> Embed | None:
     paragraphs = block.findall(".//p")
     if paragraphs:  # the post's paragraphs, then its signature: "— Name (@handle) date"
-        lines = [_SPACE.sub(" ", p.text_content()).strip() for p in paragraphs]
+        lines = [collapse(p.text_content()) for p in paragraphs]
         last = paragraphs[-1]
         after = [last.tail or ""] + [e.text_content() + (e.tail or "") for e in last.itersiblings()]
-        signature = _SPACE.sub(" ", "".join(after)).strip()
+        signature = collapse("".join(after))
     else:
-        lines, signature = [_SPACE.sub(" ", block.text_content()).strip()], ""
+        lines, signature = [collapse(block.text_content())], ""
     body = [s for s in (strip_pic_links(line) for line in lines) if s]
     if not body:
         return None

@@ -21,7 +21,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from .locate import TextIndex, squash
+from ..core.plaintext import collapse
+from .locate import TextIndex
 
 MIN_WORDS = 8  # shorter texts are taglines, keyword lists or bylines, not leads
 MAX_CHARS = 600  # a lead is a sentence or three
@@ -38,7 +39,7 @@ _NOT_PROSE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b|©
 
 
 def _trimmed(description: str) -> str:
-    text = squash(description)
+    text = collapse(description)
     for cut in ("...", "…", "[…]", "[...]"):
         if text.endswith(cut):
             return text[: -len(cut)].rstrip()
@@ -63,7 +64,7 @@ def described_lead(index: TextIndex, description: str | None, have: str, title: 
     block = index.find(wanted)
     if block is None or _in_furniture(block):
         return ""
-    lead = squash(block.text_content())
+    lead = collapse(block.text_content())
     if len(lead) > 1.5 * len(wanted) + 40:  # the description is only part of this block
         return ""
     if lead[:PREFIX_CHARS] in have or lead == title:
@@ -94,7 +95,7 @@ def marked_lead(region: HtmlElement, first: HtmlElement, have: str, title: str) 
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not _MARK.search(marks) or _in_furniture(element) or _is_list(element):
             continue
-        text = squash(element.text_content())
+        text = collapse(element.text_content())
         if _reads_as_lead(text, have, title):
             return text
     return ""
@@ -109,7 +110,7 @@ def find_lead(
     first: HtmlElement | None,
 ) -> str:
     """The lead that ``text`` (the extracted body) lacks, else the empty string."""
-    have, heading = squash(text), squash(title or "")
+    have, heading = collapse(text), collapse(title or "")
     lead = described_lead(index, description, have, heading)
     if not lead and region is not None and first is not None:
         lead = marked_lead(region, first, have, heading)

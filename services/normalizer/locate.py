@@ -17,12 +17,6 @@ from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 NOT_TEXT = {"script", "style", "noscript", "template", "head", "title", "svg"}
-_SPACE = re.compile(r"\s+")
-
-
-def squash(text: str) -> str:
-    """Whitespace collapsed to single spaces: how texts are compared here."""
-    return _SPACE.sub(" ", text).strip()
 
 
 class TextIndex:

@@ -72,7 +72,7 @@ def article_body(item: RawItem, page: Page | None = None) -> Body:
         html, found = take_html_embeds(item.content_html or item.summary_html or "")
         flat, links, images = parse_html(html) if html else ("", [], [])
         raw = item.content_text or flat
-        if page is not None and item.page_html:  # a fetched page's posts, with no text
+        if page is not None:  # a fetched page's posts, with no text
             found = page.embeds + found
     paragraphs, embeds = cut_embeds(_paragraphs(raw))
     paragraphs = remove_litter(paragraphs)
