@@ -75,7 +75,8 @@ def _copies(group: list[ParsedItem]) -> list[list[ParsedItem]]:
     return items
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
+    """A value as a problem quotes it: its first 80 characters."""
     return repr(text[:80] + ("..." if len(text) > 80 else ""))
 
 
@@ -95,12 +96,12 @@ def distinct(
         items = _copies(group)
         if len(items) == 1:
             problems.append(
-                f"{len(group)} entries repeat the identity {_shown(key)}: the most complete is kept"
+                f"{len(group)} entries repeat the identity {shown(key)}: the most complete is kept"
             )
             out.append((key, max(group, key=_completeness)))
             continue
         problems.append(
-            f"{len(group)} entries share the identity {_shown(key)} but are {len(items)} "
+            f"{len(group)} entries share the identity {shown(key)} but are {len(items)} "
             "items (another link, file or title): each is kept"
         )
         for copies in items:

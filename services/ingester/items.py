@@ -36,7 +36,7 @@ from ..core.records import (
 )
 from ..core.strings import well_formed, well_formed_or_none
 from ..core.urls import http_url
-from .identity import distinct, item_hash, item_key
+from .identity import distinct, item_hash, item_key, shown
 from .parsers import ParsedEnclosure, ParsedFeed, ParsedItem, RejectedItem, rejected
 from .sanitize import sanitize_html
 
@@ -98,10 +98,6 @@ FUTURE_SLACK = timedelta(days=1)
 it is taken for an error."""
 
 
-def _shown(url: str) -> str:
-    return repr(url[:80] + ("..." if len(url) > 80 else ""))
-
-
 def document_base(feed: ParsedFeed, fetched_from: str | None) -> str | None:
     """What relative URLs of a document resolve against: the base it gives itself (JSON
     Feed's ``feed_url``), else the URL it was fetched from, else the feed's own link."""
@@ -115,7 +111,7 @@ def _timestamp(
 ) -> Timestamp:  # fmt: skip
     if utc is not None and utc > context.fetched_at + FUTURE_SLACK:
         problems.append(
-            f"{_shown(key)}: {what} date {_shown(raw or '')} is in the future: kept as written only"
+            f"{shown(key)}: {what} date {shown(raw or '')} is in the future: kept as written only"
         )
         utc = None
     return Timestamp(raw=raw, utc=utc)
@@ -129,22 +125,20 @@ def _raw_item(
     feed: ParsedFeed,
     state: SourceState,
     context: FetchContext,
+    base: str | None,
     problems: list[str],
 ) -> RawItem:
-    base = document_base(feed, context.base)
     link = http_url(item.link, base)
     if item.link and link is None:
-        problems.append(f"item link {_shown(item.link)} is not an http(s) URL: dropped")
+        problems.append(f"item link {shown(item.link)} is not an http(s) URL: dropped")
     enclosures = []
     for e in item.enclosures:
         url = http_url(e.url, link or base)
         if url is None:
-            problems.append(f"enclosure {_shown(e.url)} is not an http(s) URL: dropped")
+            problems.append(f"enclosure {shown(e.url)} is not an http(s) URL: dropped")
         else:
             enclosures.append(Enclosure(url=url, type=e.type, length=e.length))
     around = link or base
-    summary_base = http_url(item.summary_base, base) if item.summary_base else around
-    content_base = http_url(item.content_base, base) if item.content_base else around
     return RawItem(
         item_id=stable_id("item", state.source_id, key),
         revision=seen.revision,
@@ -153,8 +147,8 @@ def _raw_item(
         format=feed.format,
         link=link,
         title=item.title,
-        summary_html=sanitize_html(item.summary_html, summary_base or around),
-        content_html=sanitize_html(item.content_html, content_base or around),
+        summary_html=sanitize_html(item.summary_html, http_url(item.summary_base, base) or around),
+        content_html=sanitize_html(item.content_html, http_url(item.content_base, base) or around),
         authors=item.authors,
         categories=item.categories,
         enclosures=enclosures,
@@ -215,6 +209,7 @@ def raw_items(
         except Exception as exc:  # a bug of ours on this item: reported, the others go on
             reject(rejected(key, repr(parsed)[:100_000], exc))
     kept, repeated = distinct(entries)
+    base = document_base(feed, context.base)
     counts.repeated = len(entries) - len(kept)
     out.problems.extend(repeated)
     for key, item in kept:
@@ -225,7 +220,7 @@ def raw_items(
                 counts.unchanged += 1
                 continue
             problems: list[str] = []
-            raw = _raw_item(item, key, digest, memory, feed, state, context, problems)
+            raw = _raw_item(item, key, digest, memory, feed, state, context, base, problems)
         except Exception as exc:  # a bug of ours on this item: reported, the others go on
             reject(rejected(key, repr(item)[:100_000], exc))
             continue

@@ -50,7 +50,7 @@ def fitted(
                 )
                 return Fitted(out, note)
         bare = encode(item.model_copy(update={"page_html": None}))
-        if encoded_size(bare) <= limit:
-            return Fitted(bare, f"page_html dropped: the item encoded to more than {limit}")
         size = encoded_size(bare)
+        if size <= limit:
+            return Fitted(bare, f"page_html dropped: the item encoded to more than {limit}")
     return Fitted(None, f"the raw item encodes to {size} bytes, over the {limit}-byte limit")

@@ -77,7 +77,6 @@ OUTSIDE_GLOBAL_V6 = _table(
         ("ff00::/8", "multicast"),
     ]
 )
-SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 COMPATIBLE = ipaddress.ip_network("::/96")
 

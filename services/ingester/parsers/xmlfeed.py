@@ -194,9 +194,10 @@ def _item(entry: Any, feed: Any, atom: bool) -> ParsedItem:
     content = _content(entry)
     content_html, content_base = _html(content)
     summary_html, summary_base = _html(_get(entry, "summary_detail"))
-    if summary_html is None and (summary := _str(_get(entry, "summary"))):
+    summary = _str(_get(entry, "summary"))
+    if summary_html is None and summary:
         summary_html = summary
-    if content is not None and _str(_get(entry, "summary")) == _str(content.get("value")):
+    if content is not None and summary == _str(content.get("value")):
         summary_html = summary_base = None  # feedparser's copy of the content
     authors = _people(entry)
     if atom and not authors:

@@ -48,7 +48,6 @@ class SafeXml:
     data: bytes
     """UTF-8: newswire's declaration, the Netscape DOCTYPE if there was one, then the
     document from its root element on."""
-    encoding: str
     problems: list[str] = field(default_factory=list)
 
 
@@ -120,4 +119,4 @@ def safe_xml(body: bytes, content_type: str | None = None) -> SafeXml:
     if prolog.root_at is None:
         raise Refused("no root element: not XML")
     head = DECLARATION + (NETSCAPE if prolog.netscape else b"")
-    return SafeXml(head + data[prolog.root_at :], decoded.encoding, decoded.problems)
+    return SafeXml(head + data[prolog.root_at :], decoded.problems)

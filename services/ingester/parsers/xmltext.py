@@ -47,7 +47,6 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 @dataclass
 class XmlText:
     text: str
-    encoding: str
     problems: list[str] = field(default_factory=list)
 
 
@@ -127,5 +126,5 @@ def xml_text(body: bytes, content_type: str | None = None) -> XmlText:
             continue
         if first is not None and codec != first:
             problems.append(f"declared {first} ({declared_by}), read as {codec}")
-        return XmlText(_cleaned(text.removeprefix("\ufeff"), problems), codec, problems)
+        return XmlText(_cleaned(text.removeprefix("\ufeff"), problems), problems)
     raise AssertionError("iso-8859-1 decodes any bytes")  # pragma: no cover
