@@ -52,6 +52,7 @@ from services.normalizer.transform import normalize
 
 from .articles import raw_items
 from .entities import DEFAULT as RE3D
+from .proc import cpu_seconds
 from .re3d import documents
 from .table import table
 
@@ -161,12 +162,6 @@ def payload(batch: list[Article]) -> list[tuple[bytes | None, bytes | None]]:
 
 WORKER_CPU: list[tuple[float, float]] = []
 """(CPU seconds of the analysis workers, wall seconds) of each in-process service run."""
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def in_process(bootstrap: str, batch: list[Article]) -> float:

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from services.core.topics import ALL_TOPICS
 from services.ingester.feedlist import FeedSpec
 from services.ingester.service import Ingester
 
+from .proc import cpu_seconds, status_mb
 from .table import table
 
 ROWS = {
@@ -64,20 +64,14 @@ def fetch_count(ingester: Ingester) -> float:
     )
 
 
-def _status_mb(field: str) -> float:
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith(f"{field}:"))
-    return int(line.split()[1]) / 1024
-
-
 def rss_mb() -> float:
     """The current resident set of this process."""
-    return _status_mb("VmRSS")
+    return status_mb("VmRSS")
 
 
 def peak_rss_mb() -> float:
     """This process's peak resident set (``ru_maxrss`` would carry its parent's over exec)."""
-    return _status_mb("VmHWM")
+    return status_mb("VmHWM")
 
 
 async def gets(
@@ -197,12 +191,6 @@ def row(args: argparse.Namespace) -> None:
         figures = asyncio.run(newswire(args.bootstrap, urls, args.seconds, args.concurrency))
     figures["rss_mb"] = peak_rss_mb()
     print(json.dumps(figures), flush=True)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_row(

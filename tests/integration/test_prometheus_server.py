@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -14,15 +13,9 @@ import yaml
 
 from tests.conftest import ROOT, SEED
 
-from .conftest import PYTHON, service_env
+from .conftest import PYTHON, free_port, service_env
 
 SHIPPED = ROOT / "deploy" / "prometheus"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_prometheus_scrapes_the_pipeline(kafka_bootstrap: str, tmp_path: Path) -> None:

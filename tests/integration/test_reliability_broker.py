@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -22,16 +21,10 @@ from services.core.testing import produce, read_topic
 from services.core.topics import ALL_TOPICS
 from tests.conftest import kafka_script
 
-from .conftest import PYTHON, service_env
+from .conftest import PYTHON, free_port, service_env
 from .reliability import raw, tail
 
 N = 400
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def readiness(port: int) -> int:

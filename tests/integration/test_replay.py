@@ -13,7 +13,7 @@ from services.core.admin import TopicLayout, create_layout, create_topic
 from services.core.errors import TransformError
 from services.core.loop import LoopConfig, StreamLoop
 from services.core.metrics import Metrics
-from services.core.testing import produce, read_topic, running, wait_until
+from services.core.testing import metric_value, produce, read_topic, running, wait_until
 from services.core.topics import ALL_TOPICS, REPLAYED, dead_letter_topic
 from services.core.transform import Emit, Failure, Outcome, Output, Record
 
@@ -98,12 +98,7 @@ async def test_poison_fix_replay_once(kafka_bootstrap: str) -> None:
         )  # fmt: skip
         assert first.startswith(f"replayed 1 dead letters of the {SERVICE} (1 to {source})")
         await wait_until(
-            lambda: (
-                metrics.registry.get_sample_value(
-                    "newswire_records_consumed_total", {"service": SERVICE, "topic": source}
-                )
-                == 11
-            ),
+            lambda: metric_value(metrics.consumed.labels(SERVICE, source)) == 11,
             what="the replayed record consumed",
         )
         again = await asyncio.to_thread(

@@ -7,7 +7,6 @@ import asyncio
 import base64
 import json
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -22,11 +21,19 @@ from services.core.loop import StreamLoop
 from services.core.metrics import Metrics
 from services.core.records import Article, AttributedClaim, Enrichment, RawItem
 from services.core.settings import Settings
-from services.core.testing import loop_config, produce, read_topic, running, wait_until
+from services.core.testing import (
+    loop_config,
+    loop_topics,
+    metric_value,
+    produce,
+    read_topic,
+    running,
+    wait_until,
+)
 from services.relay.transform import Relay
 from tests.conftest import SEED, SecuredBroker
 
-from .conftest import PYTHON, run_once, service_env
+from .conftest import PYTHON, free_port, run_once, service_env
 
 ERROR_BOUND_S = 20.0
 """A misconfigured client gives up within this (NEWSWIRE_KAFKA_START_TIMEOUT_S is 10)."""
@@ -81,20 +88,13 @@ async def test_the_seed_through_all_three_services_over_sasl_ssl_scram_512(
 
 async def test_a_mutual_tls_client_relays_exactly_once(secured_kafka: SecuredBroker) -> None:
     kafka = clients(secured_kafka.mtls_env())
-    source, target = f"mtls.in.{uuid.uuid4().hex[:6]}", f"mtls.out.{uuid.uuid4().hex[:6]}"
-    for topic in (source, target, f"{target}.dlq"):
-        await create_topic(kafka, topic, 3)
+    source, target = await loop_topics(kafka, "mtls")
     sent = await produce(kafka, source, [(str(n).encode(), b"v%d" % n) for n in range(500)])
     config = loop_config("relay", source, target)
     metrics = Metrics()
     async with running(StreamLoop(kafka, config, Relay(target), metrics)):
         await wait_until(
-            lambda: (
-                metrics.registry.get_sample_value(
-                    "newswire_records_consumed_total", {"service": "relay", "topic": source}
-                )
-                == sent
-            ),
+            lambda: metric_value(metrics.consumed.labels("relay", source)) == sent,
             what="every record relayed",
         )
     out = await read_topic(kafka, target, expect=sent)
@@ -129,12 +129,6 @@ def other_ca(where: Path) -> Path:
         check=True, capture_output=True,
     )  # fmt: skip
     return where / "other.pem"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def misconfigured(case: str, broker: SecuredBroker, tmp_path: Path) -> tuple[dict[str, str], str]:
