@@ -46,7 +46,8 @@ class IngesterMetrics:
         )
         self.parse_problems = counter(
             "newswire_feed_parse_problems_total",
-            "Recoverable problems in feeds that were still read (malformed XML...).",
+            "Recoverable problems in feeds that were still read, polled or in the seeds folder "
+            "(malformed XML, a link that is no http(s) URL...).",
             registry=r,
         )
         self.pages = counter(

@@ -295,6 +295,13 @@ class Ingester:
             log.warning("seed file dead-lettered", file=change.relative, error=failure.message)
         else:
             self.m.seed_files.labels("processed").inc()
+            self.m.parse_problems.inc(len(change.problems))
+            if change.problems:
+                log.info(
+                    "seed file read with problems",
+                    file=change.relative,
+                    problems=change.problems[:5],
+                )
             for item in change.items:
                 log.info("seed file ingested", file=change.relative, revision=item.revision)
         dead += [self._rejected_letter(change.relative, r, "seeds") for r in change.rejected]

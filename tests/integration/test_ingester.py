@@ -186,3 +186,22 @@ async def test_per_feed_series_follow_the_partitions_a_replica_owns(
             # The partitions that moved took their feeds' series with them.
             await wait_until(lambda: feed_series(one) == owned(one), 30, "one's series pruned")
             await wait_until(lambda: feed_series(two) == owned(two), 30, "two polls its feeds")
+
+
+async def test_problems_of_a_seed_feed_file_are_counted(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    settings = await make_settings(kafka_bootstrap, tmp_path)
+    feed = tmp_path / "local.rss"
+    feed.write_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
+        b"<item><guid>a</guid><title>Kept</title><link>javascript:alert(1)</link></item>"
+        b"</channel></rss>"
+    )
+    old = time.time() - 60
+    os.utime(feed, (old, old))
+    async with ingesting(settings) as ingester:
+        await wait_until(lambda: len(ingester.store.states) > 0 and ingester.settled, 60, "read")
+        assert sample(ingester, "newswire_feed_parse_problems_total") >= 1  # the dropped link
+    [item] = await raw_items(settings)
+    assert item.title == "Kept" and item.link is None
